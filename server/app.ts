@@ -1,0 +1,53 @@
+import express, { type Express } from 'express';
+import { authRoutes } from './auth/auth-routes.js';
+import { requireAuth } from './auth/require-auth.js';
+import { conversationRoutes } from './conversation-routes.js';
+import { corsAllowList } from './cors.js';
+import { handleErrors, handleNotFound } from './errors.js';
+import type { Services } from './services.js';
+import { sseCompression } from './sse/sse-compression.js';
+import { streamRoutes } from './stream/stream-routes.js';
+
+/** Largest accepted request body. */
+const BODY_LIMIT = '64kb';
+/** How long a guest may renew an expired guest token and stay the same guest: a day. */
+const GUEST_RENEWAL_S = 86_400;
+
+/**
+ * Builds the API. Only the entry file listens, so tests start this app on port 0.
+ */
+export function createApp(services: Services): Express {
+  const { config } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  const api = express.Router();
+  api.use(corsAllowList(config.allowedOrigins));
+  api.use(express.json({ limit: BODY_LIMIT, strict: false }));
+  api.use(
+    authRoutes({
+      users: services.users,
+      issuer: services.issuer,
+      verifier: services.verifier,
+      tokenTtlS: config.tokenTtlS,
+      guestTokens: config.guestTokens,
+      guestTokenTtlS: config.guestTokenTtlS,
+      guestRenewalS: GUEST_RENEWAL_S,
+    }),
+  );
+  const auth = requireAuth(services.verifier);
+  api.use('/stream', sseCompression(), auth);
+  api.use('/conversations', auth);
+  api.use(streamRoutes(services));
+  api.use(conversationRoutes(services));
+  app.use(api);
+
+  app.use(handleNotFound);
+  app.use(handleErrors((err) => services.log.error({ err }, 'unhandled error')));
+  return app;
+}

@@ -1,0 +1,194 @@
+/**
+ * The API's configuration, read from environment variables once at start-up.
+ * A bad value throws a {@link ConfigError} naming the variable and what it expects,
+ * so the process stops before it serves a single request.
+ */
+
+/** The development-only JWT secret; production refuses to start with it. */
+export const DEV_JWT_SECRET = 'ngx-chat-development-secret-do-not-use-in-production';
+
+/** Origins allowed when `ALLOWED_ORIGINS` is unset outside production: any port on localhost. */
+const DEV_ALLOWED_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'];
+
+/** Thrown when an environment variable is missing or malformed; the message says what to set. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** The validated configuration of one API process. */
+export interface Config {
+  /** `NODE_ENV === 'production'`. */
+  production: boolean;
+  /** TCP port. Defaults to 8000. */
+  port: number;
+  /** Interface to bind. Defaults to `0.0.0.0`. */
+  host: string;
+  /** HMAC secret for HS256 tokens (and for tokens this API issues). Defaults to a dev secret outside production. */
+  jwtSecret: string | undefined;
+  /** PEM public key for RS256/ES256 tokens minted by a site owner's backend. */
+  jwtPublicKey: string | undefined;
+  /** Expected `iss` claim, checked when set. */
+  jwtIssuer: string | undefined;
+  /** Expected `aud` claim, checked when set. */
+  jwtAudience: string | undefined;
+  /** Lifetime of tokens from `/auth/login`, in seconds. Defaults to 3600. */
+  tokenTtlS: number;
+  /** Lifetime of tokens from `/auth/guest`, in seconds. Defaults to 900. */
+  guestTokenTtlS: number;
+  /** Exact origins (or `scheme://host:*` for any port) allowed to call the API from a browser. */
+  allowedOrigins: string[];
+  /** Path of a JSON file of users with scrypt password hashes; undefined means the dev user `test`/`test` outside production. */
+  authUsersPath: string | undefined;
+  /** Whether `/auth/guest` issues anonymous tokens. Defaults to on outside production, off in production. */
+  guestTokens: boolean;
+  /** Pause between the demo agent's words, in ms. Defaults to 30. */
+  demoTokenDelayMs: number;
+  /** A stream is ended with an `error` event after this many ms. Defaults to 300000. */
+  streamTimeoutMs: number;
+  /** Silence after which a `:` heartbeat comment is sent, in ms. Defaults to 15000. */
+  heartbeatMs: number;
+  /** Longest accepted message, in characters. Defaults to 16384. */
+  maxMessageLength: number;
+  /** How long a finished stream stays resumable, in seconds. Defaults to 600. */
+  streamRetentionS: number;
+  /** How long a conversation lives without activity, in seconds. Defaults to 86400. */
+  conversationTtlS: number;
+  /** A reader whose socket accepts nothing for this long is disconnected, in ms. Defaults to 30000. */
+  readerStallMs: number;
+  /** Most chunk events in one reply. Defaults to 20000. */
+  maxReplyChunks: number;
+  /** Most bytes of text in one reply. Defaults to 1048576. */
+  maxReplyBytes: number;
+  /** Redis connection URL; when set, streams and conversations live in Redis. */
+  redisUrl: string | undefined;
+  /** pino log level. Defaults to `info`. */
+  logLevel: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function readInt(env: Env, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${raw}".`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got ${value}.`);
+  return value;
+}
+
+function readSwitch(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['on', 'true', '1', 'yes'].includes(raw)) return true;
+  if (['off', 'false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be "on" or "off", got "${env[name]}".`);
+}
+
+function readString(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+/** Checks one `ALLOWED_ORIGINS` entry: an origin with no path, or `scheme://host:*`. */
+function parseOrigin(entry: string): string {
+  const wildcardPort = entry.endsWith(':*');
+  const candidate = wildcardPort ? entry.slice(0, -2) : entry;
+  let url: URL;
+  try {
+    url = new URL(candidate);
+  } catch {
+    throw new ConfigError(`ALLOWED_ORIGINS has "${entry}", which is not an origin such as https://shop.example.com.`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.origin !== candidate || (wildcardPort && url.port !== '')) {
+    throw new ConfigError(
+      `ALLOWED_ORIGINS has "${entry}": write scheme://host[:port] with no path or trailing slash (or scheme://host:* for any port).`,
+    );
+  }
+  return entry;
+}
+
+function readOrigins(env: Env, production: boolean): string[] {
+  const raw = readString(env, 'ALLOWED_ORIGINS');
+  if (!raw) {
+    if (production) {
+      throw new ConfigError('ALLOWED_ORIGINS is required in production: list the sites that embed the widget, e.g. ALLOWED_ORIGINS=https://shop.example.com.');
+    }
+    return DEV_ALLOWED_ORIGINS;
+  }
+  return raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map(parseOrigin);
+}
+
+function readPublicKey(env: Env): string | undefined {
+  const pem = readString(env, 'JWT_PUBLIC_KEY')?.replace(/\\n/g, '\n');
+  if (pem && !pem.includes('-----BEGIN PUBLIC KEY-----')) {
+    throw new ConfigError('JWT_PUBLIC_KEY must be a PEM public key ("-----BEGIN PUBLIC KEY-----" …); \\n escapes are accepted.');
+  }
+  return pem;
+}
+
+function readSecret(env: Env, production: boolean, publicKey: string | undefined): string | undefined {
+  const secret = readString(env, 'JWT_SECRET');
+  if (production) {
+    if (secret === DEV_JWT_SECRET) throw new ConfigError('JWT_SECRET is the development default; set a random secret of at least 32 characters.');
+    if (secret !== undefined && secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters in production.');
+    if (secret === undefined && publicKey === undefined) {
+      throw new ConfigError('Set JWT_SECRET (at least 32 random characters) or JWT_PUBLIC_KEY in production.');
+    }
+    return secret;
+  }
+  return secret ?? DEV_JWT_SECRET;
+}
+
+function readLogLevel(env: Env): string {
+  const level = readString(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}".`);
+  return level;
+}
+
+function readRedisUrl(env: Env): string | undefined {
+  const url = readString(env, 'REDIS_URL');
+  if (url && !/^rediss?:\/\//.test(url)) throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${url}".`);
+  return url;
+}
+
+/**
+ * Reads and validates the configuration from `env`.
+ * @throws ConfigError naming the variable to fix.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const jwtPublicKey = readPublicKey(env);
+  return {
+    production,
+    port: readInt(env, 'PORT', 8000, 0, 65535),
+    host: readString(env, 'HOST') ?? '0.0.0.0',
+    jwtSecret: readSecret(env, production, jwtPublicKey),
+    jwtPublicKey,
+    jwtIssuer: readString(env, 'JWT_ISSUER'),
+    jwtAudience: readString(env, 'JWT_AUDIENCE'),
+    tokenTtlS: readInt(env, 'TOKEN_TTL_S', 3600, 60),
+    guestTokenTtlS: readInt(env, 'GUEST_TOKEN_TTL_S', 900, 60),
+    allowedOrigins: readOrigins(env, production),
+    authUsersPath: readString(env, 'AUTH_USERS'),
+    guestTokens: readSwitch(env, 'GUEST_TOKENS', !production),
+    demoTokenDelayMs: readInt(env, 'DEMO_TOKEN_DELAY_MS', 30, 0, 60_000),
+    streamTimeoutMs: readInt(env, 'STREAM_TIMEOUT_MS', 300_000, 100),
+    heartbeatMs: readInt(env, 'HEARTBEAT_MS', 15_000, 10),
+    maxMessageLength: readInt(env, 'MAX_MESSAGE_LENGTH', 16_384, 1, 60_000),
+    streamRetentionS: readInt(env, 'STREAM_RETENTION_S', 600, 1),
+    conversationTtlS: readInt(env, 'CONVERSATION_TTL_S', 86_400, 1),
+    readerStallMs: readInt(env, 'READER_STALL_MS', 30_000, 100),
+    maxReplyChunks: readInt(env, 'MAX_REPLY_CHUNKS', 20_000, 1),
+    maxReplyBytes: readInt(env, 'MAX_REPLY_BYTES', 1_048_576, 1),
+    redisUrl: readRedisUrl(env),
+    logLevel: readLogLevel(env),
+  };
+}
+
+export { DEV_ALLOWED_ORIGINS };

@@ -1,0 +1,17 @@
+import { Router } from 'express';
+import { claimsOf } from './auth/require-auth.js';
+import { HttpError } from './errors.js';
+import type { Services } from './services.js';
+
+/** `GET /conversations/{conversation_id}`: the owner's messages, used by the widget to restore a conversation after a reload. */
+export function conversationRoutes(services: Services): Router {
+  const router = Router();
+  router.get('/conversations/:conversationId', async (req, res) => {
+    const conversation = await services.conversations.get(req.params.conversationId);
+    if (!conversation || conversation.owner !== claimsOf(req).sub) {
+      throw new HttpError(404, 'conversation_not_found', 'No conversation with that id (conversations expire after a day without activity).');
+    }
+    res.set('Cache-Control', 'no-store').json({ conversation_id: conversation.conversationId, messages: conversation.messages });
+  });
+  return router;
+}

@@ -1,0 +1,72 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+
+/** The JSON body of every error response: `{"error":{"code","message"}}`. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/**
+ * An error that becomes an HTTP response: its status, a stable machine-readable `code`,
+ * and a message that tells the caller how to fix the request.
+ */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  /**
+   * @param status HTTP status code.
+   * @param code Stable, snake_case error code clients can switch on.
+   * @param message Human-readable explanation.
+   * @param headers Extra response headers, such as `WWW-Authenticate` or `Retry-After`.
+   */
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+
+  /** The response body for this error. */
+  toBody(): ErrorBody {
+    return { error: { code: this.code, message: this.message } };
+  }
+}
+
+/** Maps body-parser's failures (which carry `type` and `status`) to our error codes. */
+function fromBodyParser(err: { type?: string; status?: number; message?: string }): HttpError | undefined {
+  switch (err.type) {
+    case 'entity.parse.failed':
+      return new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
+    case 'entity.too.large':
+      return new HttpError(413, 'body_too_large', 'The request body is larger than 64 KiB.');
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return new HttpError(415, 'unsupported_encoding', 'Send the body as UTF-8 JSON without content encoding.');
+    case 'request.aborted':
+      return new HttpError(400, 'request_aborted', 'The request body was not received completely.');
+    default:
+      return undefined;
+  }
+}
+
+/** Answers requests no route matched. */
+export const handleNotFound: RequestHandler = (req, _res, next) => {
+  next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}.`));
+};
+
+/**
+ * The one error-handling middleware: turns any error into `{"error":{"code","message"}}`.
+ * Errors that are not {@link HttpError}s are logged and answered with a generic 500.
+ */
+export function handleErrors(log: (err: unknown) => void): ErrorRequestHandler {
+  return (err, _req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const httpError = err instanceof HttpError ? err : fromBodyParser(err ?? {});
+    if (!httpError) log(err);
+    const answer = httpError ?? new HttpError(500, 'internal_error', 'Something went wrong on our side; try again.');
+    res.status(answer.status).set(answer.headers).json(answer.toBody());
+  };
+}

@@ -1,0 +1,82 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { formatRetry, formatSseEvent, SSE_HEARTBEAT } from './sse-frame.js';
+
+/** Options for {@link pipeEventsToResponse}. */
+export interface SseResponseOptions {
+  /** Silence after which a `:` comment is sent, in ms. */
+  heartbeatMs: number;
+  /** A reader whose socket accepts nothing for this long is disconnected (it can resume), in ms. */
+  stallMs: number;
+}
+
+/** One event ready for the wire. */
+export interface SseEvent {
+  event: string;
+  data: string;
+  id: string;
+}
+
+/** Sends the SSE response headers and the opening `retry:` field. */
+export function openSseResponse(req: IncomingMessage, res: ServerResponse, retryMs: number): void {
+  res.statusCode = 200;
+  res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+  // Not `no-transform`: that would switch compression off.
+  res.setHeader('Cache-Control', 'no-cache');
+  res.setHeader('X-Accel-Buffering', 'no');
+  if (req.httpVersionMajor === 1) res.setHeader('Connection', 'keep-alive');
+  res.write(formatRetry(retryMs));
+}
+
+/**
+ * Writes batches of events to an open SSE response at the socket's pace: when `write` returns
+ * false it waits for `drain`, so the reader holds at most one batch whatever the producer's speed.
+ * Sends a heartbeat comment after `heartbeatMs` of silence. Returns when the events run out or the
+ * client goes away; a client that accepts nothing for `stallMs` is disconnected.
+ */
+export async function pipeEventsToResponse(
+  res: ServerResponse,
+  batches: AsyncIterable<SseEvent[]>,
+  options: SseResponseOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  let lastWrite = Date.now();
+  // One listener for the whole response: `compression` forwards `on('drain')` to its zlib
+  // stream but not `off`, so per-wait listeners would pile up there.
+  const drain: { wake?: () => void } = {};
+  res.on('drain', () => drain.wake?.());
+  const heartbeat = setInterval(() => {
+    if (Date.now() - lastWrite >= options.heartbeatMs && !res.writableNeedDrain) {
+      res.write(SSE_HEARTBEAT);
+      lastWrite = Date.now();
+    }
+  }, Math.max(5, Math.min(options.heartbeatMs, 1000)));
+  try {
+    for await (const batch of batches) {
+      let frames = '';
+      for (const event of batch) frames += formatSseEvent(event.event, event.data, event.id);
+      lastWrite = Date.now();
+      if (!res.write(frames)) await drained(res, drain, options.stallMs, signal);
+      if (signal.aborted) return;
+    }
+  } finally {
+    clearInterval(heartbeat);
+  }
+}
+
+/** Resolves on `drain`, or when the client has gone, or destroys a socket stalled past `stallMs`. */
+function drained(res: ServerResponse, drain: { wake?: () => void }, stallMs: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      drain.wake = undefined;
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      res.destroy();
+      done();
+    }, stallMs);
+    drain.wake = done;
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,52 @@
+/** Where a message stands. */
+export type MessageStatus = 'completed' | 'cancelled' | 'error' | 'streaming';
+
+/** One message of a conversation, as `GET /conversations/{id}` shows it. */
+export interface ConversationMessage {
+  role: 'user' | 'assistant';
+  content: string;
+  status: MessageStatus;
+  /** ISO 8601 time the message was created. */
+  created_at: string;
+  /** For assistant messages: the stream that produced it, so a client can reattach to it. */
+  stream_id?: string;
+}
+
+/** A conversation and its messages. */
+export interface Conversation {
+  conversationId: string;
+  owner: string;
+  messages: ConversationMessage[];
+}
+
+/** Thrown by {@link ConversationStore.beginTurn} when another reply is still streaming. */
+export class ConversationBusyError extends Error {
+  override name = 'ConversationBusyError';
+}
+
+/** A new turn: the user's message and the assistant's reply that is about to stream. */
+export interface TurnStart {
+  conversationId: string;
+  owner: string;
+  streamId: string;
+  userMessage: string;
+}
+
+/**
+ * Conversations, their messages and the one-reply-at-a-time rule. Implemented in memory and in
+ * Redis, held to the same contract by `test/server/stores/conversation-store.contract.ts`.
+ */
+export interface ConversationStore {
+  /** The conversation, or undefined when it never existed or has expired. */
+  get(conversationId: string): Promise<Conversation | undefined>;
+  /**
+   * Appends the user's message and a `streaming` assistant message, creating the conversation when
+   * it does not exist, and returns the messages before this turn (the history for the agent).
+   * @throws ConversationBusyError when a reply is already streaming in this conversation.
+   */
+  beginTurn(turn: TurnStart): Promise<ConversationMessage[]>;
+  /** Records how the assistant's reply ended and frees the conversation for the next message. */
+  endTurn(conversationId: string, streamId: string, content: string, status: Exclude<MessageStatus, 'streaming'>): Promise<void>;
+  /** Releases timers and connections. */
+  close(): Promise<void>;
+}

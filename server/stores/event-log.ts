@@ -1,0 +1,58 @@
+import type { StreamEventName } from '../sse/protocol.js';
+
+/** One event as the log keeps it. */
+export interface StoredEvent {
+  /** Position in the stream: 1 for `start`, then 2, 3, … with no gaps. */
+  seq: number;
+  event: StreamEventName;
+  /** The event's payload, already JSON-encoded. */
+  data: string;
+}
+
+/** What the log knows about a stream besides its events. */
+export interface StreamRecord {
+  streamId: string;
+  /** The `sub` of the user who started it; only they may read or stop it. */
+  owner: string;
+  conversationId: string;
+  requestId: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+}
+
+/** The producer's handle on one stream it generates. */
+export interface StreamWriter {
+  /** Appends the next event and returns it with its `seq`. */
+  append(event: StreamEventName, data: string): Promise<StoredEvent>;
+  /** Fires when anyone, on any instance, asks the stream to stop. */
+  readonly stopSignal: AbortSignal;
+  /** Ends production: the log is kept for its retention time, then dropped. */
+  close(): Promise<void>;
+}
+
+/** What {@link EventLog.open} gives back. */
+export type OpenResult =
+  | { kind: 'opened'; writer: StreamWriter }
+  /** The request id was already used by this owner: attach to that stream instead. */
+  | { kind: 'existing'; streamId: string };
+
+/**
+ * The log of a stream's events: one producer appends, any number of readers replay and follow.
+ * Implemented in memory and in Redis; `test/server/stores/event-log.contract.ts` holds both to
+ * the same behaviour.
+ */
+export interface EventLog {
+  /** Starts a stream, unless `record.owner` already used `record.requestId`. */
+  open(record: StreamRecord): Promise<OpenResult>;
+  /** The stream's record, or undefined when it never existed or has expired. */
+  get(streamId: string): Promise<StreamRecord | undefined>;
+  /**
+   * Yields the events after `afterSeq` in batches, then the live ones as they are appended, and
+   * returns after the terminal event (`end` or `error`) or when `signal` aborts.
+   */
+  read(streamId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<StoredEvent[]>;
+  /** Asks the producer of a stream to stop; does nothing to a finished stream. */
+  stop(streamId: string): Promise<void>;
+  /** Releases timers and connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,132 @@
+import { isTerminal, type StreamEventName } from '../sse/protocol.js';
+import type { EventLog, OpenResult, StoredEvent, StreamRecord, StreamWriter } from './event-log.js';
+
+/** Options for {@link MemoryEventLog}. */
+export interface MemoryEventLogOptions {
+  /** How long a finished stream stays readable, in seconds. Defaults to 600. */
+  retentionS?: number;
+  /** Most streams kept at once; past it the oldest finished ones are dropped first. Defaults to 10000. */
+  maxStreams?: number;
+}
+
+interface MemoryStream {
+  record: StreamRecord;
+  events: StoredEvent[];
+  finished: boolean;
+  stop: AbortController;
+  /** Readers waiting for the next event. */
+  waiters: Set<() => void>;
+  expiry?: NodeJS.Timeout;
+}
+
+/**
+ * The in-process event log, the default when `REDIS_URL` is unset. Readers are woken by the
+ * producer directly, so following a live stream costs no polling.
+ */
+export class MemoryEventLog implements EventLog {
+  private readonly streams = new Map<string, MemoryStream>();
+  private readonly requests = new Map<string, string>();
+  private readonly retentionMs: number;
+  private readonly maxStreams: number;
+
+  constructor(options: MemoryEventLogOptions = {}) {
+    this.retentionMs = (options.retentionS ?? 600) * 1000;
+    this.maxStreams = options.maxStreams ?? 10_000;
+  }
+
+  async open(record: StreamRecord): Promise<OpenResult> {
+    const requestKey = `${record.owner}\n${record.requestId}`;
+    const existing = this.requests.get(requestKey);
+    if (existing !== undefined && this.streams.has(existing)) return { kind: 'existing', streamId: existing };
+    this.evictIfFull();
+    const stream: MemoryStream = { record, events: [], finished: false, stop: new AbortController(), waiters: new Set() };
+    this.streams.set(record.streamId, stream);
+    this.requests.set(requestKey, record.streamId);
+    return { kind: 'opened', writer: this.writerFor(stream, requestKey) };
+  }
+
+  async get(streamId: string): Promise<StreamRecord | undefined> {
+    return this.streams.get(streamId)?.record;
+  }
+
+  async *read(streamId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<StoredEvent[]> {
+    const stream = this.streams.get(streamId);
+    if (!stream) return;
+    let next = afterSeq; // events[i] has seq i + 1
+    while (!signal.aborted) {
+      if (next < stream.events.length) {
+        const batch = stream.events.slice(next);
+        next = stream.events.length;
+        yield batch;
+        if (isTerminal(batch[batch.length - 1].event)) return;
+        continue;
+      }
+      if (stream.finished) return;
+      await waitForNext(stream, signal);
+    }
+  }
+
+  async stop(streamId: string): Promise<void> {
+    const stream = this.streams.get(streamId);
+    if (stream && !stream.finished) stream.stop.abort();
+  }
+
+  async close(): Promise<void> {
+    for (const stream of this.streams.values()) {
+      clearTimeout(stream.expiry);
+      for (const wake of stream.waiters) wake();
+    }
+    this.streams.clear();
+    this.requests.clear();
+  }
+
+  private writerFor(stream: MemoryStream, requestKey: string): StreamWriter {
+    return {
+      stopSignal: stream.stop.signal,
+      append: async (event: StreamEventName, data: string) => {
+        const stored = { seq: stream.events.length + 1, event, data };
+        stream.events.push(stored);
+        for (const wake of stream.waiters) wake();
+        stream.waiters.clear();
+        return stored;
+      },
+      close: async () => {
+        stream.finished = true;
+        for (const wake of stream.waiters) wake();
+        stream.waiters.clear();
+        stream.expiry = setTimeout(() => this.drop(stream.record.streamId, requestKey), this.retentionMs);
+        stream.expiry.unref();
+      },
+    };
+  }
+
+  private drop(streamId: string, requestKey: string): void {
+    const stream = this.streams.get(streamId);
+    if (stream) clearTimeout(stream.expiry);
+    this.streams.delete(streamId);
+    if (this.requests.get(requestKey) === streamId) this.requests.delete(requestKey);
+  }
+
+  /** Keeps the log bounded: drops the oldest finished stream when the cap is reached. */
+  private evictIfFull(): void {
+    if (this.streams.size < this.maxStreams) return;
+    for (const [streamId, stream] of this.streams) {
+      if (stream.finished) {
+        this.drop(streamId, `${stream.record.owner}\n${stream.record.requestId}`);
+        return;
+      }
+    }
+  }
+}
+
+function waitForNext(stream: MemoryStream, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const wake = () => {
+      signal.removeEventListener('abort', wake);
+      stream.waiters.delete(wake);
+      resolve();
+    };
+    stream.waiters.add(wake);
+    signal.addEventListener('abort', wake, { once: true });
+  });
+}

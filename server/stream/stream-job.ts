@@ -1,0 +1,148 @@
+import type { Agent } from '../agents/agent.js';
+import { AgentError } from '../agents/agent.js';
+import { STREAM_EVENT, type ChunkData, type EndData, type ErrorData, type StartData, type StreamEventName } from '../sse/protocol.js';
+import type { ConversationMessage, ConversationStore } from '../stores/conversation-store.js';
+import type { StreamRecord, StreamWriter } from '../stores/event-log.js';
+import type { Logger } from '../logger.js';
+
+/** Limits on one stream's generation. */
+export interface StreamJobLimits {
+  /** The reply is ended with an `error` event after this many ms. */
+  timeoutMs: number;
+  /** Most chunk events one reply may have. */
+  maxChunks: number;
+  /** Most bytes of content one reply may have. */
+  maxBytes: number;
+}
+
+/** Everything one generation needs. */
+export interface StreamJob {
+  record: StreamRecord;
+  writer: StreamWriter;
+  agent: Agent;
+  /** The conversation before this turn, and the user's message. */
+  history: ConversationMessage[];
+  message: string;
+  metadata: Record<string, unknown>;
+  conversations: ConversationStore;
+  limits: StreamJobLimits;
+  /** Fires on shutdown. */
+  shutdownSignal: AbortSignal;
+  log: Logger;
+}
+
+/** Why a generation was interrupted. */
+const STOP_REASON = { cancelled: 'cancelled', timeout: 'timeout', shutdown: 'shutdown', tooLong: 'too_long' } as const;
+type StopReason = (typeof STOP_REASON)[keyof typeof STOP_REASON];
+
+class StopGeneration extends Error {
+  constructor(readonly reason: StopReason) {
+    super(reason);
+  }
+}
+
+/**
+ * Generates one reply into the event log: `start`, the agent's pieces as `chunk`s, then `end` —
+ * or `error`. It runs to its end whatever happens to the HTTP connections reading the log, and
+ * always leaves the log with a terminal event and the conversation free for the next message.
+ */
+export async function runStreamJob(job: StreamJob): Promise<void> {
+  const { record, writer, limits } = job;
+  const abort = new AbortController();
+  const stopWith = (reason: StopReason) => () => abort.abort(new StopGeneration(reason));
+  const timer = setTimeout(stopWith(STOP_REASON.timeout), limits.timeoutMs);
+  const onStop = stopWith(STOP_REASON.cancelled);
+  const onShutdown = stopWith(STOP_REASON.shutdown);
+  writer.stopSignal.addEventListener('abort', onStop, { once: true });
+  job.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
+  if (writer.stopSignal.aborted) onStop();
+
+  const progress = { content: '' };
+  let outcome: 'completed' | 'cancelled' | 'error' = 'error';
+  try {
+    await appendJson(writer, STREAM_EVENT.start, {
+      conversation_id: record.conversationId,
+      status: 'processing',
+      stream_id: record.streamId,
+      request_id: record.requestId,
+    } satisfies StartData);
+    await streamChunks(job, abort.signal, progress);
+    await appendJson(writer, STREAM_EVENT.end, endData(job, 'completed'));
+    outcome = 'completed';
+  } catch (err) {
+    const reason = stopReasonOf(abort.signal, err);
+    outcome = reason === STOP_REASON.cancelled ? 'cancelled' : 'error';
+    await writeFailure(job, reason, err);
+  } finally {
+    clearTimeout(timer);
+    writer.stopSignal.removeEventListener('abort', onStop);
+    job.shutdownSignal.removeEventListener('abort', onShutdown);
+    await finish(job, progress.content, outcome);
+  }
+}
+
+/** Appends the agent's pieces as `chunk` events, keeping `progress.content` up to date. */
+async function streamChunks(job: StreamJob, signal: AbortSignal, progress: { content: string }): Promise<void> {
+  const { writer, limits } = job;
+  let index = 0;
+  let bytes = 0;
+  const messages = [...job.history.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content: job.message }];
+  for await (const piece of job.agent.reply({ messages, metadata: job.metadata, user: job.record.owner, signal })) {
+    signal.throwIfAborted();
+    if (piece === '') continue;
+    bytes += Buffer.byteLength(piece);
+    if (index >= limits.maxChunks || bytes > limits.maxBytes) throw new StopGeneration(STOP_REASON.tooLong);
+    await appendJson(writer, STREAM_EVENT.chunk, { type: 'content', content: piece, chunk_index: index, is_final: false } satisfies ChunkData);
+    progress.content += piece;
+    index += 1;
+  }
+  signal.throwIfAborted();
+  // The end is only known once the agent's iterator finishes, hence an empty final chunk.
+  await appendJson(writer, STREAM_EVENT.chunk, { type: 'content', content: '', chunk_index: index, is_final: true } satisfies ChunkData);
+}
+
+/** The reason a generation was interrupted on purpose, or undefined for a plain failure. */
+function stopReasonOf(signal: AbortSignal, err: unknown): StopReason | undefined {
+  if (err instanceof StopGeneration) return err.reason;
+  return signal.aborted && signal.reason instanceof StopGeneration ? signal.reason.reason : undefined;
+}
+
+function endData(job: StreamJob, status: EndData['status']): EndData {
+  const previous = job.history.filter((message) => message.role === 'assistant').length;
+  return { conversation_id: job.record.conversationId, status, message_count: previous + 1 };
+}
+
+async function writeFailure(job: StreamJob, stop: StopReason | undefined, cause: unknown): Promise<void> {
+  if (stop === STOP_REASON.cancelled) {
+    await appendJson(job.writer, STREAM_EVENT.end, endData(job, 'cancelled'));
+    return;
+  }
+  if (stop === undefined && !(cause instanceof AgentError)) job.log.error({ err: cause, streamId: job.record.streamId }, 'agent failed');
+  const error: ErrorData = { error: failureMessage(job, stop, cause), conversation_id: job.record.conversationId, status: 'error' };
+  await appendJson(job.writer, STREAM_EVENT.error, error);
+}
+
+function failureMessage(job: StreamJob, stop: StopReason | undefined, cause: unknown): string {
+  switch (stop) {
+    case STOP_REASON.timeout:
+      return `The stream timed out after ${job.limits.timeoutMs} ms.`;
+    case STOP_REASON.shutdown:
+      return 'The server is restarting; send your message again.';
+    case STOP_REASON.tooLong:
+      return `The reply exceeded the limit of ${job.limits.maxChunks} chunks or ${job.limits.maxBytes} bytes and was cut.`;
+    default:
+      return cause instanceof AgentError ? cause.message : 'The assistant failed to reply; try again.';
+  }
+}
+
+async function appendJson(writer: StreamWriter, event: StreamEventName, data: object): Promise<void> {
+  await writer.append(event, JSON.stringify(data));
+}
+
+async function finish(job: StreamJob, content: string, outcome: 'completed' | 'cancelled' | 'error'): Promise<void> {
+  try {
+    await job.conversations.endTurn(job.record.conversationId, job.record.streamId, content, outcome);
+  } finally {
+    await job.writer.close();
+  }
+}

@@ -1,0 +1,46 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { createServices, type ServiceOverrides, type Services } from '../../server/services.js';
+
+/** A real API listening on a free loopback port. */
+export interface TestApi {
+  url: string;
+  server: Server;
+  services: Services;
+  /** Logs in as the dev user and returns the bearer token. */
+  login(username?: string, password?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the real app on port 0 with `env` as its environment (plus quiet logging), the way
+ * `server/main.ts` does, so tests speak real HTTP to it.
+ */
+export async function startTestApi(env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestApi> {
+  const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_TOKEN_DELAY_MS: '0', ...env });
+  const services = await createServices(config, overrides);
+  const server = createApp(services).listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    server,
+    services,
+    async login(username = 'test', password = 'test') {
+      const res = await fetch(`${url}/auth/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { access_token: string }).access_token;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await services.close();
+    },
+  };
+}
