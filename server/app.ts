@@ -4,6 +4,7 @@ import { requireAuth } from './auth/require-auth.js';
 import { conversationRoutes } from './conversation-routes.js';
 import { corsAllowList } from './cors.js';
 import { handleErrors, handleNotFound } from './errors.js';
+import { requestLog } from './request-log.js';
 import type { Services } from './services.js';
 import { sseCompression } from './sse/sse-compression.js';
 import { streamRoutes } from './stream/stream-routes.js';
@@ -21,6 +22,7 @@ export function createApp(services: Services): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  app.use(requestLog(services.log));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -57,7 +57,8 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
   job.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
   if (writer.stopSignal.aborted) onStop();
 
-  const progress = { content: '' };
+  const started = Date.now();
+  const progress = { content: '', chunks: 0 };
   let outcome: 'completed' | 'cancelled' | 'error' = 'error';
   try {
     await appendJson(writer, STREAM_EVENT.start, {
@@ -78,11 +79,15 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
     writer.stopSignal.removeEventListener('abort', onStop);
     job.shutdownSignal.removeEventListener('abort', onShutdown);
     await finish(job, progress.content, outcome);
+    job.log.info(
+      { streamId: record.streamId, user: record.owner, outcome, chunks: progress.chunks, bytes: Buffer.byteLength(progress.content), ms: Date.now() - started },
+      'stream finished',
+    );
   }
 }
 
 /** Appends the agent's pieces as `chunk` events, keeping `progress.content` up to date. */
-async function streamChunks(job: StreamJob, signal: AbortSignal, progress: { content: string }): Promise<void> {
+async function streamChunks(job: StreamJob, signal: AbortSignal, progress: { content: string; chunks: number }): Promise<void> {
   const { writer, limits } = job;
   let index = 0;
   let bytes = 0;
@@ -95,6 +100,7 @@ async function streamChunks(job: StreamJob, signal: AbortSignal, progress: { con
     await appendJson(writer, STREAM_EVENT.chunk, { type: 'content', content: piece, chunk_index: index, is_final: false } satisfies ChunkData);
     progress.content += piece;
     index += 1;
+    progress.chunks = index;
   }
   signal.throwIfAborted();
   // The end is only known once the agent's iterator finishes, hence an empty final chunk.

@@ -1,0 +1,42 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+
+/** Runs the real entry file with `env` and returns its exit code and output (or kills it once it listens). */
+function runMain(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH, ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (data) => {
+      stdout += data;
+      if (stdout.includes('listening')) child.kill('SIGTERM');
+    });
+    child.stderr.on('data', (data) => (stderr += data));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('server/main.ts', () => {
+  it('stops at start-up naming the variable when a value is bad', async () => {
+    const run = await runMain({ PORT: 'eighty' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('PORT must be a whole number');
+  });
+
+  it('refuses to start in production on the default secret or without ALLOWED_ORIGINS', async () => {
+    const noSecret = await runMain({ NODE_ENV: 'production', ALLOWED_ORIGINS: 'https://a.example' });
+    expect(noSecret.code).toBe(1);
+    expect(noSecret.stderr).toContain('JWT_SECRET');
+    const noOrigins = await runMain({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) });
+    expect(noOrigins.code).toBe(1);
+    expect(noOrigins.stderr).toContain('ALLOWED_ORIGINS');
+  });
+
+  it('starts with no configuration and stops cleanly on SIGTERM', async () => {
+    const run = await runMain({ PORT: '0' });
+    expect(run.stdout).toContain('ngx-chat API listening');
+    expect(run.code).toBe(0);
+  });
+});
