@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Writable } from 'node:stream';
 import jwt from 'jsonwebtoken';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_JWT_SECRET } from '../../server/config.js';
+import { createLogger, type Logger } from '../../server/logger.js';
 import { postChat, readAllEvents } from '../support/sse.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 
@@ -13,7 +13,7 @@ const rsaPublicPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toStr
 const ecPublicPem = ec.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
 /** Collects every log line the app writes. */
-function captureLogs(): { lines: string[]; logger: ReturnType<typeof pino> } {
+function captureLogs(): { lines: string[]; logger: Logger } {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
@@ -21,7 +21,7 @@ function captureLogs(): { lines: string[]; logger: ReturnType<typeof pino> } {
       done();
     },
   });
-  return { lines, logger: pino({ level: 'trace' }, sink) };
+  return { lines, logger: createLogger('trace', sink) };
 }
 
 function hs256(claims: object, options: jwt.SignOptions = {}, secret = DEV_JWT_SECRET): string {

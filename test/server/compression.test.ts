@@ -1,5 +1,5 @@
 import { request, type IncomingMessage } from 'node:http';
-import { createBrotliDecompress, createGunzip, type Transform } from 'node:zlib';
+import { createBrotliDecompress, createGunzip } from 'node:zlib';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/test-api.js';
@@ -35,7 +35,7 @@ function streamOverWire(api: TestApi, token: string, acceptEncoding: string, bod
         },
       });
       res.on('data', (data: Buffer) => (result.wireBytes += data.length));
-      const decoded: NodeJS.ReadableStream & Partial<Transform> = encoding === 'gzip' ? res.pipe(createGunzip()) : encoding === 'br' ? res.pipe(createBrotliDecompress()) : res;
+      const decoded: NodeJS.ReadableStream = encoding === 'gzip' ? res.pipe(createGunzip()) : encoding === 'br' ? res.pipe(createBrotliDecompress()) : res;
       decoded.on('data', (data: Buffer) => {
         result.textBytes += data.length;
         parser.feed(data.toString('utf8'));
