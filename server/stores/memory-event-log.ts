@@ -55,8 +55,8 @@ export class MemoryEventLog implements EventLog {
     let next = afterSeq; // events[i] has seq i + 1
     while (!signal.aborted) {
       if (next < stream.events.length) {
-        const batch = stream.events.slice(next);
-        next = stream.events.length;
+        const batch = takeBatch(stream.events, next);
+        next += batch.length;
         yield batch;
         if (isTerminal(batch[batch.length - 1].event)) return;
         continue;
@@ -117,6 +117,20 @@ export class MemoryEventLog implements EventLog {
       }
     }
   }
+}
+
+/** Most events and bytes in one batch, so a reader far behind the producer never holds the whole log. */
+const BATCH_EVENTS = 256;
+const BATCH_BYTES = 64 * 1024;
+
+function takeBatch(events: StoredEvent[], from: number): StoredEvent[] {
+  let end = from;
+  let bytes = 0;
+  while (end < events.length && end - from < BATCH_EVENTS && (end === from || bytes + events[end].data.length <= BATCH_BYTES)) {
+    bytes += events[end].data.length;
+    end += 1;
+  }
+  return events.slice(from, end);
 }
 
 function waitForNext(stream: MemoryStream, signal: AbortSignal): Promise<void> {

@@ -2,8 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agent, AgentInput } from '../../server/agents/agent.js';
 
 /**
- * An agent driven by the request: it streams `metadata.pieces` (strings), `metadata.delay_ms`
- * apart, and throws `metadata.fail` as an error after them when given. Without pieces it echoes
+ * An agent driven by the request: it streams `metadata.pieces` (strings; `metadata.repeat` times
+ * over), `metadata.delay_ms` apart, and throws `metadata.fail` as an error after them when given. Without pieces it echoes
  * the message in one piece.
  */
 export class ScriptedAgent implements Agent {
@@ -15,8 +15,9 @@ export class ScriptedAgent implements Agent {
 
   async *reply(input: AgentInput): AsyncIterable<string> {
     this.inputs.push(input);
-    const { pieces, delay_ms: delayMs, fail } = input.metadata as { pieces?: string[]; delay_ms?: number; fail?: string };
-    for (const piece of pieces ?? [input.messages.at(-1)?.content ?? '']) {
+    const { pieces, repeat = 1, delay_ms: delayMs, fail } = input.metadata as { pieces?: string[]; repeat?: number; delay_ms?: number; fail?: string };
+    const script = Array.from({ length: repeat }, () => pieces ?? [input.messages.at(-1)?.content ?? '']).flat();
+    for (const piece of script) {
       if (delayMs) await sleep(delayMs, undefined, { signal: input.signal });
       input.signal.throwIfAborted();
       this.produced += 1;
