@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Agent } from './agents/agent.js';
 import { DemoAgent } from './agents/demo-agent.js';
 import { TokenIssuer } from './auth/token-issuer.js';
@@ -36,6 +37,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const log = overrides.log ?? createLogger(config.logLevel);
   const users = overrides.users ?? (config.authUsersPath ? UserStore.fromFile(config.authUsersPath) : config.production ? undefined : await UserStore.development());
   const shutdown = new AbortController();
+  // Every running generation listens to this one signal; thousands at once are expected.
+  setMaxListeners(0, shutdown.signal);
   const jobs = new Set<Promise<void>>();
   const events = overrides.events ?? new MemoryEventLog({ retentionS: config.streamRetentionS });
   const conversations = overrides.conversations ?? new MemoryConversationStore({ ttlS: config.conversationTtlS });
