@@ -67,7 +67,7 @@ export function attempt(
           result.events.push(event);
           if (result.events.length === cutAt) {
             if (cut === 'client-abort') req.destroy();
-            else registries.get(url)?.destroy(req.socket.localPort!);
+            else if (req.socket?.localPort !== undefined) registries.get(url)?.destroy(req.socket.localPort);
             finish();
           }
         },
