@@ -9,6 +9,7 @@ const BROWSER_ACCEPT_ENCODING = 'gzip, deflate, br, zstd';
 
 interface WireRead {
   encoding: string | undefined;
+  connection: string | undefined;
   events: EventSourceMessage[];
   wireBytes: number;
   textBytes: number;
@@ -27,7 +28,7 @@ function streamOverWire(api: TestApi, token: string, acceptEncoding: string, bod
     req.end(JSON.stringify(body));
     req.on('response', (res: IncomingMessage) => {
       const encoding = res.headers['content-encoding'];
-      const result: WireRead = { encoding, events: [], wireBytes: 0, textBytes: 0, producedAtFirstChunk: undefined };
+      const result: WireRead = { encoding, connection: res.headers.connection, events: [], wireBytes: 0, textBytes: 0, producedAtFirstChunk: undefined };
       const parser = createParser({
         onEvent: (event) => {
           if (event.event === 'chunk' && result.producedAtFirstChunk === undefined) result.producedAtFirstChunk = agent?.produced;
@@ -80,6 +81,7 @@ describe('compressed streams', () => {
       const plain = await streamOverWire(demo, demoToken, 'identity', { message: 'measure me' });
       const packed = await streamOverWire(demo, demoToken, acceptEncoding, { message: 'measure me' });
       expect(plain.encoding).toBeUndefined();
+      expect(plain.connection).toBe('keep-alive');
       expect(packed.encoding).toBe(expected);
       expect(packed.textBytes).toBe(plain.textBytes - sizeDifferenceOfIds(plain, packed));
       const chunks = packed.events.filter((event) => event.event === 'chunk').length;
