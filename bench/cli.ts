@@ -1,0 +1,100 @@
+import { TokenIssuer } from '../server/auth/token-issuer.js';
+import { DEV_JWT_SECRET } from '../server/config.js';
+import { writeReport, type BenchResults } from './report.js';
+import { PINNED, startBenchServer, startRedis, type ServerProcess } from './server-process.js';
+import { BROWSER_ENCODING, compressionCost, FULL, heldStreams, pacedReplies, QUICK, resumeLatency, shortReplies, type Scale, type Target } from './workloads.js';
+
+/**
+ * `npm run bench`: with `--url` (and `--token`, or it logs in as test/test), measures that API;
+ * without, runs the whole matrix — each server started as its own process pinned to core 0, the
+ * load generated from this process on core 1 — and writes bench/results.json and BENCHMARKS.md.
+ */
+interface Args {
+  url?: string;
+  token?: string;
+  quick: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    if (arg === '--quick') args.quick = true;
+    else if (arg === '--url') args.url = argv[++i];
+    else if (arg === '--token') args.token = argv[++i];
+    else if (arg === '--help') {
+      console.log('usage: npm run bench -- [--quick] [--url http://localhost:8000 [--token JWT]]');
+      process.exit(0);
+    } else {
+      console.error(`unknown argument ${arg}; see --help`);
+      process.exit(2);
+    }
+  }
+  return args;
+}
+
+async function login(url: string): Promise<string> {
+  const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'test', password: 'test' }) });
+  if (!res.ok) throw new Error(`login at ${url} failed with ${res.status}; pass --token`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+/** Measures an API someone else started: short replies, paced replies and resume. */
+async function benchUrl(url: string, token: string, scale: Scale): Promise<void> {
+  const target: Target = { server: { url }, token };
+  const results = {
+    short: await shortReplies(target, scale, 'short replies'),
+    paced: await pacedReplies(target, scale, 'identity', 'paced replies'),
+    pacedBrowser: await pacedReplies(target, scale, BROWSER_ENCODING, 'paced replies, browser encoding'),
+    resume: await resumeLatency(target, scale, 'resume'),
+  };
+  console.log(JSON.stringify(results, null, 2));
+}
+
+/** Every server of the matrix, the baselines first. */
+const SERVERS: { name: string; script: string; redis?: boolean; ours?: boolean }[] = [
+  { name: 'node:http (bare)', script: 'node-http-server.ts' },
+  { name: 'Express + JWT (bare)', script: 'express-server.ts' },
+  { name: 'better-sse on Express', script: 'better-sse-server.ts' },
+  { name: 'ngx-chat API (memory)', script: 'api-server.ts', ours: true },
+  { name: 'ngx-chat API (Redis)', script: 'api-server.ts', ours: true, redis: true },
+];
+
+async function benchMatrix(scale: Scale, quick: boolean): Promise<void> {
+  const token = new TokenIssuer({ secret: DEV_JWT_SECRET }).issue('bench', 3600).access_token;
+  const results: BenchResults = { quick, pinned: PINNED, startedAt: new Date().toISOString(), node: process.version, servers: [] };
+  for (const spec of SERVERS) {
+    process.stderr.write(`${spec.name}\n`);
+    const redis = spec.redis ? await startRedis() : undefined;
+    let server: ServerProcess | undefined;
+    try {
+      server = await startBenchServer(spec.name, spec.script, redis ? { REDIS_URL: redis.url } : {});
+      const target: Target = { server, token };
+      const row: BenchResults['servers'][number] = {
+        name: spec.name,
+        idleRssMiB: Math.round(server.rss() / 1024 / 1024),
+        short: await shortReplies(target, scale, 'short replies'),
+        paced: await pacedReplies(target, scale, 'identity', 'paced replies'),
+        held: await heldStreams(target, scale, 'identity', 'held streams'),
+      };
+      if (spec.ours) {
+        row.pacedBrowser = await pacedReplies(target, scale, BROWSER_ENCODING, 'paced replies, browser encoding');
+        row.resume = await resumeLatency(target, scale, 'resume');
+        if (!spec.redis) {
+          row.compression = [];
+          for (const encoding of ['identity', 'gzip', 'br']) row.compression.push(await compressionCost(target, scale, encoding, `compression ${encoding}`));
+        }
+      }
+      results.servers.push(row);
+    } finally {
+      await server?.stop();
+      await redis?.stop();
+    }
+  }
+  writeReport(results);
+}
+
+const args = parseArgs(process.argv.slice(2));
+const scale = args.quick ? QUICK : FULL;
+if (args.url) await benchUrl(args.url, args.token ?? (await login(args.url)), scale);
+else await benchMatrix(scale, args.quick);

@@ -1,0 +1,135 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import type { Summary } from './stats.js';
+import { ROOT } from './server-process.js';
+import type { compressionCost, heldStreams, pacedReplies, resumeLatency, shortReplies } from './workloads.js';
+
+type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+
+/** Everything one run of the matrix measured. */
+export interface BenchResults {
+  quick: boolean;
+  pinned: boolean;
+  startedAt: string;
+  node: string;
+  servers: {
+    name: string;
+    idleRssMiB: number;
+    short: Result<typeof shortReplies>;
+    paced: Result<typeof pacedReplies>;
+    held: Result<typeof heldStreams>;
+    pacedBrowser?: Result<typeof pacedReplies>;
+    resume?: Result<typeof resumeLatency>;
+    compression?: Result<typeof compressionCost>[];
+  }[];
+}
+
+const BASELINE = 'node:http (bare)';
+const EXPRESS = 'Express + JWT (bare)';
+
+const ms = (summary: Summary | undefined) => (summary ? `${summary.p50.toFixed(1)} / ${summary.p99.toFixed(1)}` : '—');
+
+function ratio(value: number, base: number | undefined): string {
+  return base ? `${(value / base).toFixed(2)}×` : '—';
+}
+
+/** One target: what was measured, against what bound. */
+interface TargetCheck {
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+function checkTargets(results: BenchResults): TargetCheck[] {
+  const ours = results.servers.find((row) => row.name === 'ngx-chat API (memory)');
+  const redis = results.servers.find((row) => row.name === 'ngx-chat API (Redis)');
+  const express = results.servers.find((row) => row.name === EXPRESS);
+  if (!ours) return [];
+  const checks: TargetCheck[] = [];
+  const add = (target: string, value: number | undefined, bound: number, unit: string, atMost: boolean) => {
+    if (value === undefined || Number.isNaN(value)) return;
+    checks.push({ target, measured: `${value.toFixed(1)} ${unit}`, met: atMost ? value <= bound : value >= bound });
+  };
+  add('short replies ≥ 4,000 streams/s', ours.short.streamsPerSecond, 4000, 'streams/s', false);
+  if (express) add('short replies ≥ 1.0× bare Express', ours.short.streamsPerSecond / express.short.streamsPerSecond, 1, '×', false);
+  add('paced, identity: TTFB p99 ≤ 30 ms', ours.paced.ttfbMs.p99, 30, 'ms', true);
+  add('paced, identity: added gap p99 ≤ 15 ms', ours.paced.addedGapMs.p99, 15, 'ms', true);
+  add('paced, browser encoding: TTFB p99 ≤ 200 ms', ours.pacedBrowser?.ttfbMs.p99, 200, 'ms', true);
+  add('paced, browser encoding: added gap p99 ≤ 40 ms', ours.pacedBrowser?.addedGapMs.p99, 40, 'ms', true);
+  add('held streams, identity ≥ 7,500', ours.held.maxCleanStreams, 7500, 'streams', false);
+  const identity = ours.compression?.find((row) => row.encoding === 'identity');
+  for (const encoding of ['gzip', 'br']) {
+    const row = ours.compression?.find((candidate) => candidate.encoding === encoding);
+    if (!row) continue;
+    add(`held streams, ${encoding}: 2,500 with no errors`, row.held.errors === 0 ? row.held.streams : 0, 2500, 'streams', false);
+    add(`held streams, ${encoding}: ≤ 64 KiB RSS per stream`, row.held.rssPerStreamKiB, 64, 'KiB', true);
+    if (identity) add(`${encoding}: wire bytes per chunk ≤ 0.2× identity`, row.wireBytesPerChunk / identity.wireBytesPerChunk, 0.2, '×', true);
+  }
+  add('resume from memory: first replayed event p99 ≤ 20 ms', ours.resume?.firstReplayedMs.p99, 20, 'ms', true);
+  add('resume from Redis: first replayed event p99 ≤ 50 ms', redis?.resume?.firstReplayedMs.p99, 50, 'ms', true);
+  return checks;
+}
+
+/** The Markdown tables for a run. */
+export function renderTables(results: BenchResults): string {
+  const base = results.servers.find((row) => row.name === BASELINE);
+  const lines: string[] = [];
+  lines.push('| server | short replies (streams/s) | ratio | TTFB p50 / p99 (ms) | paced: TTFB p50 / p99 (ms) | paced: added gap p50 / p99 (ms) | held streams (clean) | ratio | RSS per held stream (KiB) | errors | load generator CPU |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const row of results.servers) {
+    const heldTop = row.held.steps.filter((step) => step.errors === 0).at(-1);
+    const errors = row.short.errors + row.paced.errors;
+    lines.push(
+      `| ${row.name} | ${row.short.streamsPerSecond} | ${ratio(row.short.streamsPerSecond, base?.short.streamsPerSecond)} | ${ms(row.short.ttfbMs)} | ${ms(row.paced.ttfbMs)} | ${ms(row.paced.addedGapMs)} | ${row.held.maxCleanStreams} | ${ratio(row.held.maxCleanStreams, base?.held.maxCleanStreams)} | ${heldTop?.rssPerStreamKiB ?? '—'} | ${errors} | ${row.short.generatorCpu} |`,
+    );
+  }
+  const extra = results.servers.filter((row) => row.pacedBrowser || row.resume);
+  if (extra.length > 0) {
+    lines.push('', '| server | paced, browser encoding: encoding | TTFB p50 / p99 (ms) | added gap p50 / p99 (ms) | resume: first replayed event p50 / p99 (ms) |', '| --- | --- | ---: | ---: | ---: |');
+    for (const row of extra) lines.push(`| ${row.name} | ${row.pacedBrowser?.encoding ?? '—'} | ${ms(row.pacedBrowser?.ttfbMs)} | ${ms(row.pacedBrowser?.addedGapMs)} | ${ms(row.resume?.firstReplayedMs)} |`);
+  }
+  const compression = results.servers.flatMap((row) => (row.compression ?? []).map((entry) => ({ name: row.name, entry })));
+  if (compression.length > 0) {
+    const identity = compression.find(({ entry }) => entry.encoding === 'identity')?.entry.wireBytesPerChunk;
+    lines.push('', '| server | encoding | wire bytes per chunk | ratio to identity | held streams | RSS per held stream (KiB) | errors |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const { name, entry } of compression) {
+      lines.push(`| ${name} | ${entry.encoding} | ${entry.wireBytesPerChunk} | ${ratio(entry.wireBytesPerChunk, identity)} | ${entry.held.streams} | ${entry.held.rssPerStreamKiB} | ${entry.errors + entry.held.errors} |`);
+    }
+  }
+  const checks = checkTargets(results);
+  if (checks.length > 0) {
+    lines.push('', '| target | measured | met |', '| --- | ---: | :---: |');
+    for (const check of checks) lines.push(`| ${check.target} | ${check.measured} | ${check.met ? 'yes' : '**no**'} |`);
+  }
+  return lines.join('\n');
+}
+
+/** Writes bench/results.json and regenerates BENCHMARKS.md (a `--quick` run writes only bench/results.quick.json and prints). */
+export function writeReport(results: BenchResults): void {
+  const tables = renderTables(results);
+  if (results.quick) {
+    writeFileSync(`${ROOT}bench/results.quick.json`, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(tables);
+    return;
+  }
+  writeFileSync(`${ROOT}bench/results.json`, `${JSON.stringify(results, null, 2)}\n`);
+  const notesPath = `${ROOT}bench/NOTES.md`;
+  const notes = existsSync(notesPath) ? readFileSync(notesPath, 'utf8') : '';
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const doc = [
+    '# Benchmarks',
+    '',
+    '*Generated by `npm run bench` — do not edit; the commentary lives in `bench/NOTES.md` and is copied below.*',
+    '',
+    `- Run: ${results.startedAt}, Node ${results.node}, ${cpus().length} × ${cpu}.`,
+    `- Each server runs as its own process${results.pinned ? ' pinned to core 0 (`taskset -c 0`)' : ''}; the load generator runs in the benchmark process${results.pinned ? ' pinned to core 1' : ''}.`,
+    '- Workloads: (a) short replies, 10 unpaced chunks, 10 s at 50 concurrent; (b) 1,000 concurrent replies of 100 chunks 50 ms apart; (c) held streams at 10 events/s, stepping 1,000 → 10,000 until a step has errors; (d) identity, gzip and br: wire bytes per chunk on 100-chunk replies, and RSS per stream holding 2,500; (e) resume with `Last-Event-ID` to the first replayed event.',
+    '- Ratios are to the bare `node:http` server measured in the same run. Times are milliseconds, p50 / p99.',
+    '',
+    tables,
+    '',
+    notes,
+  ].join('\n');
+  writeFileSync(`${ROOT}BENCHMARKS.md`, doc);
+  console.log(tables);
+}

@@ -1,0 +1,106 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+/** A server started by the benchmark, pinned to core 0 when `taskset` is there. */
+export interface ServerProcess {
+  name: string;
+  url: string;
+  pid: number;
+  /** Resident memory now, in bytes. */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const HAS_TASKSET = spawnSync('taskset', ['--version']).status === 0;
+
+/** `taskset -c <core>` in front of a command where taskset exists. */
+export function pinned(core: number, command: string[]): string[] {
+  return HAS_TASKSET ? ['taskset', '-c', String(core), ...command] : command;
+}
+
+/** Whether processes are pinned to cores in this run. */
+export const PINNED = HAS_TASKSET;
+
+/** Reads a process's resident set size from /proc. */
+export function rssOf(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : NaN;
+}
+
+/** A free loopback port. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+function waitForExit(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+}
+
+/** Starts `bench/servers/<script>` and waits for its `listening <port>` line. */
+export function startBenchServer(name: string, script: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const [command, ...args] = pinned(0, [process.execPath, '--import', 'tsx', `bench/servers/${script}`]);
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 30 s`)), 30_000);
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before listening`)));
+    child.stdout!.on('data', (data: Buffer) => {
+      out += data.toString();
+      const match = /listening (\d+)/.exec(out);
+      if (!match) return;
+      clearTimeout(timer);
+      child.stdout!.removeAllListeners('data');
+      child.stdout!.resume();
+      resolve({
+        name,
+        url: `http://127.0.0.1:${match[1]}`,
+        pid: child.pid!,
+        rss: () => rssOf(child.pid!),
+        stop: async () => {
+          child.kill('SIGTERM');
+          await waitForExit(child);
+        },
+      });
+    });
+  });
+}
+
+/** Starts a throwaway `redis-server` on a free port for the Redis rows of the matrix. */
+export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i += 1) {
+    if (spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().includes('PONG')) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await waitForExit(child);
+    },
+  };
+}
+
+/** `TcpExt: ListenOverflows` from /proc: connections the kernel dropped because an accept queue was full. */
+export function listenOverflows(): number {
+  const lines = readFileSync('/proc/net/netstat', 'utf8').split('\n').filter((line) => line.startsWith('TcpExt:'));
+  if (lines.length < 2) return NaN;
+  const names = lines[0].split(/\s+/);
+  const values = lines[1].split(/\s+/);
+  return Number(values[names.indexOf('ListenOverflows')]);
+}
+
+export { ROOT };

@@ -1,0 +1,173 @@
+import { Agent } from 'node:http';
+import { runLoad } from './load/load-runner.js';
+import { openStream, type StreamSample, type StreamTarget } from './load/sse-stream.js';
+import { listenOverflows, type ServerProcess } from './server-process.js';
+import { round, summarize, type Summary } from './stats.js';
+
+/** How big each workload is: the full matrix, or `--quick`. */
+export interface Scale {
+  shortDurationMs: number;
+  shortConcurrency: number;
+  pacedStreams: number;
+  pacedChunks: number;
+  pacedIntervalMs: number;
+  heldSteps: number[];
+  heldMs: number;
+  compressionHeld: number;
+  resumeCount: number;
+}
+
+export const FULL: Scale = {
+  shortDurationMs: 10_000,
+  shortConcurrency: 50,
+  pacedStreams: 1000,
+  pacedChunks: 100,
+  pacedIntervalMs: 50,
+  heldSteps: [1000, 2500, 5000, 7500, 10_000],
+  heldMs: 4000,
+  compressionHeld: 2500,
+  resumeCount: 500,
+};
+
+export const QUICK: Scale = {
+  shortDurationMs: 1500,
+  shortConcurrency: 10,
+  pacedStreams: 20,
+  pacedChunks: 10,
+  pacedIntervalMs: 50,
+  heldSteps: [50, 100],
+  heldMs: 500,
+  compressionHeld: 50,
+  resumeCount: 20,
+};
+
+/** A browser's Accept-Encoding (compression picks br from it). */
+export const BROWSER_ENCODING = 'gzip, deflate, br, zstd';
+
+/** Where and how to send the streams. */
+export interface Target {
+  server: Pick<ServerProcess, 'url'> & Partial<Pick<ServerProcess, 'rss'>>;
+  token: string | undefined;
+}
+
+function streamTarget(target: Target, agent: Agent, chunks: number, intervalMs: number, acceptEncoding: string, parse = true): StreamTarget {
+  return { url: target.server.url, token: target.token, agent, acceptEncoding, parse, body: { message: 'bench', metadata: { chunks, interval_ms: intervalMs } } };
+}
+
+function errorsOf(samples: StreamSample[]): { errors: number; firstError?: string } {
+  const failed = samples.filter((sample) => !sample.ok);
+  return { errors: failed.length, firstError: failed[0]?.error ?? (failed[0] ? `status ${failed[0].status}` : undefined) };
+}
+
+/** (a) Short replies, 10 unpaced chunks, as many as `shortConcurrency` clients can get. */
+export async function shortReplies(target: Target, scale: Scale, label: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: scale.shortConcurrency });
+  const result = await runLoad({ label, concurrency: scale.shortConcurrency, durationMs: scale.shortDurationMs, open: () => openStream(streamTarget(target, agent, 10, 0, 'identity')) });
+  agent.destroy();
+  const ok = result.samples.filter((sample) => sample.ok);
+  return {
+    streamsPerSecond: round((ok.length / result.elapsedMs) * 1000, 0),
+    ttfbMs: summarize(ok.map((sample) => sample.ttfbMs)),
+    totalMs: summarize(ok.map((sample) => sample.totalMs)),
+    ...errorsOf(result.samples),
+    generatorCpu: round(result.generatorCpu),
+  };
+}
+
+/** (b) Many concurrent paced replies: time to first byte and the latency added to each gap. */
+export async function pacedReplies(target: Target, scale: Scale, acceptEncoding: string, label: string) {
+  const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+  const result = await runLoad({
+    label,
+    concurrency: scale.pacedStreams,
+    count: scale.pacedStreams,
+    open: () => openStream(streamTarget(target, agent, scale.pacedChunks, scale.pacedIntervalMs, acceptEncoding)),
+  });
+  agent.destroy();
+  const ok = result.samples.filter((sample) => sample.ok);
+  return {
+    streams: scale.pacedStreams,
+    encoding: ok[0]?.encoding ?? 'none',
+    ttfbMs: summarize(ok.map((sample) => sample.ttfbMs)),
+    firstChunkMs: summarize(ok.map((sample) => sample.firstChunkMs)),
+    addedGapMs: summarize(ok.flatMap((sample) => sample.gapsMs.map((gap) => Math.max(0, gap - scale.pacedIntervalMs)))),
+    ...errorsOf(result.samples),
+    generatorCpu: round(result.generatorCpu),
+  };
+}
+
+/** One step of (c): `count` streams at 10 events/s held open together. */
+async function holdStreams(target: Target, count: number, heldMs: number, acceptEncoding: string) {
+  const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+  const rssBefore = target.server.rss?.() ?? NaN;
+  const overflowsBefore = listenOverflows();
+  let responded = 0;
+  const rampMs = Math.max(500, count / 2); // ~2,000 new connections a second
+  const chunks = Math.ceil((rampMs + heldMs) / 100) + 10;
+  const samples: Promise<StreamSample>[] = [];
+  for (let i = 0; i < count; i += 1) {
+    if (i % 100 === 0) await new Promise((resolve) => setTimeout(resolve, (100 / count) * rampMs));
+    samples.push(openStream({ ...streamTarget(target, agent, chunks, 100, acceptEncoding, false), onResponse: () => (responded += 1) }));
+  }
+  const deadline = Date.now() + 30_000;
+  while (responded < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  await new Promise((resolve) => setTimeout(resolve, heldMs / 2));
+  const rssHeld = target.server.rss?.() ?? NaN;
+  const done = await Promise.all(samples);
+  agent.destroy();
+  return {
+    streams: count,
+    rssPerStreamKiB: round((rssHeld - rssBefore) / count / 1024, 1),
+    rssMiB: round(rssHeld / 1024 / 1024, 1),
+    listenOverflows: listenOverflows() - overflowsBefore,
+    ...errorsOf(done),
+  };
+}
+
+/** (c) Steps up the number of held paced streams until one step has errors. */
+export async function heldStreams(target: Target, scale: Scale, acceptEncoding: string, label: string) {
+  const steps = [];
+  for (const count of scale.heldSteps) {
+    process.stderr.write(`  ${label}: holding ${count} streams…\n`);
+    const step = await holdStreams(target, count, scale.heldMs, acceptEncoding);
+    steps.push(step);
+    if (step.errors > 0 || step.listenOverflows > 0) break;
+  }
+  const clean = steps.filter((step) => step.errors === 0 && !(step.listenOverflows > 0));
+  return { maxCleanStreams: clean.at(-1)?.streams ?? 0, steps };
+}
+
+/** (d) Wire bytes per chunk for one encoding (100-chunk replies), and RSS per held stream with it. */
+export async function compressionCost(target: Target, scale: Scale, acceptEncoding: string, label: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 20 });
+  const result = await runLoad({ label, concurrency: 20, count: 100, open: () => openStream(streamTarget(target, agent, 100, 0, acceptEncoding)) });
+  agent.destroy();
+  const ok = result.samples.filter((sample) => sample.ok);
+  const chunks = ok.reduce((sum, sample) => sum + sample.chunks, 0);
+  const held = await holdStreams(target, scale.compressionHeld, scale.heldMs, acceptEncoding);
+  return {
+    encoding: ok[0]?.encoding ?? 'none',
+    wireBytesPerChunk: round(ok.reduce((sum, sample) => sum + sample.wireBytes, 0) / chunks, 1),
+    textBytesPerChunk: round(ok.reduce((sum, sample) => sum + sample.textBytes, 0) / chunks, 1),
+    held,
+    ...errorsOf(result.samples),
+  };
+}
+
+/** (e) Resume: from a reconnect with Last-Event-ID to the first replayed event. */
+export async function resumeLatency(target: Target, scale: Scale, label: string): Promise<{ firstReplayedMs: Summary; errors: number; firstError?: string }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 10 });
+  const result = await runLoad({
+    label,
+    concurrency: 10,
+    count: scale.resumeCount,
+    open: async () => {
+      const original = await openStream(streamTarget(target, agent, 20, 0, 'identity'));
+      if (!original.ok || !original.firstId) return original;
+      return openStream({ ...streamTarget(target, agent, 20, 0, 'identity'), lastEventId: original.firstId });
+    },
+  });
+  agent.destroy();
+  const ok = result.samples.filter((sample) => sample.ok);
+  return { firstReplayedMs: summarize(ok.map((sample) => sample.firstEventMs)), ...errorsOf(result.samples) };
+}
