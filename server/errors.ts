@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { StoreUnavailableError } from './stores/store-errors.js';
 
 /** The JSON body of every error response: `{"error":{"code","message"}}`. */
 export interface ErrorBody {
@@ -49,6 +50,11 @@ function fromBodyParser(err: { type?: string; status?: number; message?: string 
   }
 }
 
+/** Redis is down: the client reconnects by itself, so the caller is told to retry shortly. */
+function storeUnavailable(): HttpError {
+  return new HttpError(503, 'store_unavailable', 'The stream store is unreachable; try again shortly.', { 'Retry-After': '2' });
+}
+
 /** Answers requests no route matched. */
 export const handleNotFound: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}.`));
@@ -64,7 +70,7 @@ export function handleErrors(log: (err: unknown) => void): ErrorRequestHandler {
       next(err);
       return;
     }
-    const httpError = err instanceof HttpError ? err : fromBodyParser(err ?? {});
+    const httpError = err instanceof HttpError ? err : err instanceof StoreUnavailableError ? storeUnavailable() : fromBodyParser(err ?? {});
     if (!httpError) log(err);
     const answer = httpError ?? new HttpError(500, 'internal_error', 'Something went wrong on our side; try again.');
     res.status(answer.status).set(answer.headers).json(answer.toBody());

@@ -1,0 +1,48 @@
+import type { Config } from '../config.js';
+import type { Logger } from '../logger.js';
+import type { ConversationStore } from './conversation-store.js';
+import type { EventLog } from './event-log.js';
+import { MemoryConversationStore } from './memory-conversation-store.js';
+import { MemoryEventLog } from './memory-event-log.js';
+import { createRedisClient } from './redis-client.js';
+import { RedisConversationStore } from './redis-conversation-store.js';
+import { RedisEventLog } from './redis-event-log.js';
+
+/** The two stores and what closes them. */
+export interface Stores {
+  events: EventLog;
+  conversations: ConversationStore;
+  /** Closes both stores, then the Redis client they share, if any. */
+  close(): Promise<void>;
+}
+
+/**
+ * The stores for `config`: in Redis, sharing one client, when `REDIS_URL` is set; in memory
+ * otherwise. A store given in `overrides` is used as it is.
+ */
+export function createStores(config: Config, log: Logger, overrides: Partial<Pick<Stores, 'events' | 'conversations'>> = {}): Stores {
+  const needsRedis = config.redisUrl !== undefined && (!overrides.events || !overrides.conversations);
+  const onError = (err: unknown, message: string) => log.warn({ err }, message);
+  const client = needsRedis && config.redisUrl ? createRedisClient(config.redisUrl, { onError: (err) => onError(err, 'Redis is unreachable; reconnecting') }) : undefined;
+  const events =
+    overrides.events ??
+    (client
+      ? new RedisEventLog(client, { retentionS: config.streamRetentionS, onError })
+      : new MemoryEventLog({ retentionS: config.streamRetentionS }));
+  const conversations =
+    overrides.conversations ??
+    (client
+      ? // A turn outlives its stream's timeout by a minute, so only a dead producer's turn ever expires.
+        new RedisConversationStore(client, { ttlS: config.conversationTtlS, turnTtlS: Math.ceil(config.streamTimeoutMs / 1000) + 60 })
+      : new MemoryConversationStore({ ttlS: config.conversationTtlS }));
+  return {
+    events,
+    conversations,
+    async close() {
+      await events.close();
+      await conversations.close();
+      // quit() lets pending replies arrive; when Redis is down it fails, and disconnecting is all there is left.
+      await client?.quit().catch(() => client.disconnect());
+    },
+  };
+}

@@ -1,0 +1,120 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { ConversationBusyError, type ConversationStore, type TurnStart } from '../../../server/stores/conversation-store.js';
+import { eventually } from './eventually.js';
+
+/** Two handles on one conversation store: for Redis, two instances on their own connections; in memory, one store twice. */
+export interface ConversationStorePair {
+  first: ConversationStore;
+  second: ConversationStore;
+}
+
+/** Makes a fresh pair; the test file closes what it made after each test. */
+export type ConversationStoreFactory = (options: { ttlS?: number }) => Promise<ConversationStorePair>;
+
+function newTurn(conversationId: string, overrides: Partial<TurnStart> = {}): TurnStart {
+  return { conversationId, owner: 'alice', streamId: randomUUID(), userMessage: 'hello', ...overrides };
+}
+
+/** Defines the behaviour every {@link ConversationStore} must have, against the stores `create` makes. */
+export function defineConversationStoreContract(create: ConversationStoreFactory): void {
+  describe('conversation store contract', () => {
+    it('creates a conversation on its first turn, with its owner, the message and a streaming reply', async () => {
+      const { first, second } = await create({});
+      const conversationId = randomUUID();
+      expect(await second.get(conversationId)).toBeUndefined();
+      const turn = newTurn(conversationId);
+      expect(await first.beginTurn(turn)).toEqual([]);
+      const conversation = await second.get(conversationId);
+      expect(conversation).toMatchObject({
+        conversationId,
+        owner: 'alice',
+        messages: [
+          { role: 'user', content: 'hello', status: 'completed' },
+          { role: 'assistant', content: '', status: 'streaming', stream_id: turn.streamId },
+        ],
+      });
+      for (const message of conversation?.messages ?? []) expect(new Date(message.created_at).toISOString()).toBe(message.created_at);
+    });
+
+    it('records how a reply ended and gives the next turn the history before it', async () => {
+      const { first, second } = await create({});
+      const conversationId = randomUUID();
+      const turn = newTurn(conversationId);
+      await first.beginTurn(turn);
+      await second.endTurn(conversationId, turn.streamId, 'Hi there.', 'completed');
+      const history = await second.beginTurn(newTurn(conversationId, { userMessage: 'and then?', owner: 'bob' }));
+      expect(history).toMatchObject([
+        { role: 'user', content: 'hello', status: 'completed' },
+        { role: 'assistant', content: 'Hi there.', status: 'completed', stream_id: turn.streamId },
+      ]);
+      expect(history).toHaveLength(2);
+      const conversation = await first.get(conversationId);
+      expect(conversation?.owner).toBe('alice');
+      expect(conversation?.messages.map((message) => [message.role, message.status])).toEqual([
+        ['user', 'completed'],
+        ['assistant', 'completed'],
+        ['user', 'completed'],
+        ['assistant', 'streaming'],
+      ]);
+    });
+
+    it('keeps partial content of a cancelled or failed reply', async () => {
+      const { first } = await create({});
+      const conversationId = randomUUID();
+      const cancelled = newTurn(conversationId);
+      await first.beginTurn(cancelled);
+      await first.endTurn(conversationId, cancelled.streamId, 'Half a', 'cancelled');
+      const failed = newTurn(conversationId);
+      await first.beginTurn(failed);
+      await first.endTurn(conversationId, failed.streamId, '', 'error');
+      const messages = (await first.get(conversationId))?.messages ?? [];
+      expect(messages.filter((message) => message.role === 'assistant').map((message) => [message.content, message.status])).toEqual([
+        ['Half a', 'cancelled'],
+        ['', 'error'],
+      ]);
+    });
+
+    it('refuses a second turn while a reply streams, on any instance, and accepts it after', async () => {
+      const { first, second } = await create({});
+      const conversationId = randomUUID();
+      const turn = newTurn(conversationId);
+      await first.beginTurn(turn);
+      await expect(second.beginTurn(newTurn(conversationId))).rejects.toBeInstanceOf(ConversationBusyError);
+      await expect(first.beginTurn(newTurn(conversationId))).rejects.toBeInstanceOf(ConversationBusyError);
+      expect((await first.get(conversationId))?.messages).toHaveLength(2);
+      await first.endTurn(conversationId, turn.streamId, 'done', 'completed');
+      expect(await second.beginTurn(newTurn(conversationId))).toHaveLength(2);
+    });
+
+    it('lets exactly one of two simultaneous turns begin', async () => {
+      const { first, second } = await create({});
+      const conversationId = randomUUID();
+      const results = await Promise.allSettled([first.beginTurn(newTurn(conversationId)), second.beginTurn(newTurn(conversationId))]);
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      const rejected = results.find((result) => result.status === 'rejected');
+      expect(rejected?.status === 'rejected' && rejected.reason).toBeInstanceOf(ConversationBusyError);
+      expect((await first.get(conversationId))?.messages).toHaveLength(2);
+    });
+
+    it('ignores the end of a turn it does not know', async () => {
+      const { first } = await create({});
+      const conversationId = randomUUID();
+      await first.endTurn(randomUUID(), randomUUID(), 'lost', 'completed');
+      await first.beginTurn(newTurn(conversationId));
+      await first.endTurn(conversationId, randomUUID(), 'lost', 'completed');
+      expect((await first.get(conversationId))?.messages.map((message) => message.content)).toEqual(['hello', '']);
+    });
+
+    it('drops a conversation after its TTL without activity', async () => {
+      const { first, second } = await create({ ttlS: 1 });
+      const conversationId = randomUUID();
+      const turn = newTurn(conversationId);
+      await first.beginTurn(turn);
+      await first.endTurn(conversationId, turn.streamId, 'bye', 'completed');
+      expect(await second.get(conversationId)).toBeDefined();
+      await eventually(async () => expect(await second.get(conversationId)).toBeUndefined());
+      expect(await second.beginTurn(newTurn(conversationId))).toEqual([]);
+    });
+  });
+}

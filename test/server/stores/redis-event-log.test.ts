@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { streamKeysById } from '../../../server/stores/redis-event-log-scripts.js';
+import { StoreUnavailableError } from '../../../server/stores/store-errors.js';
+import { canStartRedisServer, redisAvailability, startTestRedis, type TestRedis } from '../../support/redis-server.js';
+import { newRecord, openWriter, readAll } from './event-log.contract.js';
+import { eventually, within } from './eventually.js';
+import { RedisHarness } from './redis-harness.js';
+
+/** Short heartbeats, so a dead producer is noticed in well under a second. */
+const FAST = { heartbeatIntervalMs: 100, heartbeatTtlMs: 500 };
+
+const interrupted = (conversationId: string) =>
+  JSON.stringify({ error: 'The stream was interrupted: the server producing it stopped.', conversation_id: conversationId, status: 'error' });
+
+describe.skipIf(!redisAvailability().available)('RedisEventLog across instances', () => {
+  let redis: TestRedis;
+  const harness = new RedisHarness(() => redis.url);
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterEach(() => harness.cleanup());
+  afterAll(() => redis.close());
+
+  it('ends the stream of a dead producer with one error event, for readers now and later', async () => {
+    const producerClient = harness.client();
+    const producer = harness.eventLog(FAST, producerClient);
+    const [other, third] = [harness.eventLog(FAST), harness.eventLog(FAST)];
+    const record = newRecord();
+    const writer = await openWriter(producer, record);
+    const start = await writer.append('start', '{}');
+    const chunk = await writer.append('chunk', '{"content":"a"}');
+    const readers = [readAll(other, record.streamId), readAll(third, record.streamId), readAll(other, record.streamId, 1)];
+
+    // The producing process "dies": its connection goes, its heartbeat stops, it never closes.
+    producerClient.disconnect();
+
+    const results = await within(Promise.all(readers), 15_000, 'readers of a dead producer kept waiting');
+    const error = { seq: 3, event: 'error', data: interrupted(record.conversationId) };
+    expect(results[0]).toEqual([start, chunk, error]);
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual([chunk, error]);
+    expect(await readAll(third, record.streamId)).toEqual(results[0]);
+    expect(await readAll(other, record.streamId, 2)).toEqual([error]);
+  });
+
+  it('interrupts a stream whose producer died before its first event', async () => {
+    const producerClient = harness.client();
+    const producer = harness.eventLog(FAST, producerClient);
+    const record = newRecord();
+    await openWriter(producer, record);
+    producerClient.disconnect();
+    const events = await within(readAll(harness.eventLog(FAST), record.streamId), 15_000, 'the reader kept waiting');
+    expect(events).toEqual([{ seq: 1, event: 'error', data: interrupted(record.conversationId) }]);
+  });
+
+  it('stops a producer that was only presumed dead, whose later appends then fail', async () => {
+    // Slow beats, so the deleted heartbeat key below stays gone until readers have noticed.
+    const producer = harness.eventLog({ heartbeatIntervalMs: 2_000, heartbeatTtlMs: 4_000 });
+    const other = harness.eventLog(FAST);
+    const record = newRecord();
+    const writer = await openWriter(producer, record);
+    await writer.append('start', '{}');
+    // Its heartbeat key vanishes as if it had missed beats (a long pause, a partition).
+    const raw = harness.client();
+    await eventually(() => raw.ping());
+    const reading = readAll(other, record.streamId);
+    expect(await raw.del(streamKeysById(harness.prefix, record.streamId).alive)).toBe(1);
+    const events = await within(reading, 15_000, 'the reader kept waiting');
+    expect(events.map((event) => event.event)).toEqual(['start', 'error']);
+    await within(
+      new Promise((resolve) => writer.stopSignal.addEventListener('abort', resolve, { once: true })),
+      10_000,
+      'the producer was not told to stop',
+    );
+    await expect(writer.append('chunk', '{}')).rejects.toThrow();
+    await writer.close();
+    expect(await readAll(other, record.streamId)).toEqual(events);
+  });
+
+  it('delivers a stop through pub/sub, long before the heartbeat would check the flag', async () => {
+    const producer = harness.eventLog({ heartbeatIntervalMs: 30_000, heartbeatTtlMs: 60_000 });
+    const record = newRecord();
+    const writer = await openWriter(producer, record);
+    const stopped = new Promise((resolve) => writer.stopSignal.addEventListener('abort', resolve, { once: true }));
+    await harness.eventLog().stop(record.streamId);
+    await within(stopped, 10_000, 'the stop message did not reach the producer');
+    await writer.close();
+  });
+});
+
+describe.skipIf(!redisAvailability().available || !canStartRedisServer())('RedisEventLog when Redis goes away', () => {
+  let redis: TestRedis;
+  const harness = new RedisHarness(() => redis.url);
+  beforeAll(async () => {
+    redis = await startTestRedis({ own: true });
+  });
+  afterEach(() => harness.cleanup());
+  afterAll(() => redis.close());
+
+  it('fails fast with StoreUnavailableError, then works again once Redis is back', async () => {
+    const log = harness.eventLog();
+    const other = harness.eventLog();
+    const record = newRecord();
+    const writer = await openWriter(log, record);
+    await writer.append('start', '{}');
+    const reader = other.read(record.streamId, 0, new AbortController().signal)[Symbol.asyncIterator]();
+    expect((await reader.next()).value).toHaveLength(1);
+    const reading = reader.next();
+
+    await redis.stop();
+    const fails = (promise: Promise<unknown>, what: string) =>
+      within(expect(promise).rejects.toBeInstanceOf(StoreUnavailableError), 5_000, `${what} hung instead of failing`);
+    await fails(reading, 'a waiting read');
+    await fails(log.get(record.streamId), 'get');
+    await fails(log.open(newRecord()), 'open');
+    await fails(writer.append('chunk', '{}'), 'append');
+    await fails(other.stop(record.streamId), 'stop');
+
+    await redis.restart();
+    // The clients reconnect by themselves; the restarted server is empty.
+    await eventually(async () => expect(await log.get(record.streamId)).toBeUndefined(), 15_000);
+    const fresh = newRecord();
+    const freshWriter = await openWriter(log, fresh);
+    await freshWriter.append('start', '{}');
+    await freshWriter.append('end', '{}');
+    await freshWriter.close();
+    expect((await readAll(other, fresh.streamId)).map((event) => event.seq)).toEqual([1, 2]);
+    expect(await other.get(randomUUID())).toBeUndefined();
+  });
+});
