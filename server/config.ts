@@ -15,6 +15,26 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** The built-in agents, by the name `AGENT`, `AGENTS` and `metadata.agent` use. */
+export const AGENT_NAME = { demo: 'demo', openai: 'openai' } as const;
+export type AgentName = (typeof AGENT_NAME)[keyof typeof AGENT_NAME];
+
+/** How the `openai` agent reaches an OpenAI-compatible Chat Completions API. */
+export interface OpenAIConfig {
+  /** API root, ending in `/v1` for most servers (`OPENAI_BASE_URL`). Defaults to `https://api.openai.com/v1`. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer …` when set (`OPENAI_API_KEY`); local servers such as Ollama need none. */
+  apiKey: string | undefined;
+  /** The `model` of every request (`OPENAI_MODEL`); required. */
+  model: string;
+  /** Longest wait for the first token, in ms (`OPENAI_TIMEOUT_MS`). Defaults to 60000. */
+  timeoutMs: number;
+  /** Longest silence once the reply has begun, in ms (`OPENAI_STALL_MS`). Defaults to 30000. */
+  stallMs: number;
+  /** Extra request headers (`OPENAI_HEADERS`, a JSON object), e.g. Azure's `api-key`. Defaults to none. */
+  headers: Record<string, string>;
+}
+
 /** The validated configuration of one API process. */
 export interface Config {
   /** `NODE_ENV === 'production'`. */
@@ -59,6 +79,18 @@ export interface Config {
   maxReplyChunks: number;
   /** Most bytes of text in one reply. Defaults to 1048576. */
   maxReplyBytes: number;
+  /** The agent answering requests that name none (`AGENT`). Defaults to `demo`. */
+  agent: AgentName;
+  /** The agents a request may choose with `metadata.agent` (`AGENTS`). Defaults to just {@link Config.agent}. */
+  agents: AgentName[];
+  /** The system prompt of each agent that takes one (`OPENAI_SYSTEM_PROMPT`). Defaults to none. */
+  systemPrompts: Partial<Record<AgentName, string>>;
+  /** The `openai` agent's settings; present when `agents` includes it. */
+  openai: OpenAIConfig | undefined;
+  /** Pieces arriving within this many ms are sent as one chunk event; 0 sends each piece at once. Defaults to 25. */
+  chunkFlushMs: number;
+  /** A chunk is sent once this many bytes are waiting, whatever the time. Defaults to 8192. */
+  chunkMaxBytes: number;
   /** Redis connection URL; when set, streams and conversations live in Redis. */
   redisUrl: string | undefined;
   /** pino log level. Defaults to `info`. */
@@ -157,6 +189,75 @@ function readRedisUrl(env: Env): string | undefined {
   return url;
 }
 
+const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+const AGENT_NAMES: readonly string[] = Object.values(AGENT_NAME);
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function readAgentName(name: string, value: string): AgentName {
+  if (!AGENT_NAMES.includes(value)) throw new ConfigError(`${name} must name a built-in agent (${AGENT_NAMES.join(', ')}), got "${value}".`);
+  return value as AgentName;
+}
+
+function readAgents(env: Env): { agent: AgentName; agents: AgentName[] } {
+  const agent = readAgentName('AGENT', readString(env, 'AGENT') ?? AGENT_NAME.demo);
+  const list = readString(env, 'AGENTS');
+  if (!list) return { agent, agents: [agent] };
+  const agents = [...new Set(list.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => readAgentName('AGENTS', entry)))];
+  if (!agents.includes(agent)) throw new ConfigError(`AGENTS must include the default agent AGENT=${agent}, e.g. AGENTS=${[agent, ...agents].join(',')}.`);
+  return { agent, agents };
+}
+
+/**
+ * The system prompt of each agent that takes one: `OPENAI_SYSTEM_PROMPT` (the demo agent's canned
+ * replies take none). `\n` escapes become newlines, since an .env file holds one line per variable.
+ */
+function readSystemPrompts(env: Env): Partial<Record<AgentName, string>> {
+  const openai = readString(env, 'OPENAI_SYSTEM_PROMPT')?.replace(/\\n/g, '\n');
+  return openai ? { openai } : {};
+}
+
+function readHeaders(env: Env): Record<string, string> {
+  const raw = readString(env, 'OPENAI_HEADERS');
+  if (!raw) return {};
+  const fail = (): never => {
+    throw new ConfigError('OPENAI_HEADERS must be a JSON object of header names to string values, e.g. OPENAI_HEADERS=\'{"api-key":"…"}\'.');
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return fail();
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail();
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    if (!HEADER_NAME.test(name) || typeof value !== 'string' || /[\r\n\0]/.test(value)) return fail();
+    headers[name] = value;
+  }
+  return headers;
+}
+
+function readOpenAI(env: Env, agents: AgentName[]): OpenAIConfig | undefined {
+  if (!agents.includes(AGENT_NAME.openai)) return undefined;
+  const baseUrl = (readString(env, 'OPENAI_BASE_URL') ?? DEFAULT_OPENAI_BASE_URL).replace(/\/+$/, '');
+  const url = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined;
+  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+    throw new ConfigError(`OPENAI_BASE_URL must be an http(s) URL such as ${DEFAULT_OPENAI_BASE_URL} or http://localhost:11434/v1, got "${baseUrl}".`);
+  }
+  const model = readString(env, 'OPENAI_MODEL');
+  if (!model) throw new ConfigError('OPENAI_MODEL is required by the openai agent, e.g. OPENAI_MODEL=gpt-4o-mini (or llama3.2 for Ollama).');
+  const apiKey = readString(env, 'OPENAI_API_KEY');
+  if (!apiKey && url.hostname === 'api.openai.com') throw new ConfigError('OPENAI_API_KEY is required for api.openai.com; set it, or point OPENAI_BASE_URL at a server that needs none.');
+  return {
+    baseUrl,
+    apiKey,
+    model,
+    timeoutMs: readInt(env, 'OPENAI_TIMEOUT_MS', 60_000, 100),
+    stallMs: readInt(env, 'OPENAI_STALL_MS', 30_000, 100),
+    headers: readHeaders(env),
+  };
+}
+
 /**
  * Reads and validates the configuration from `env`.
  * @throws ConfigError naming the variable to fix.
@@ -164,6 +265,7 @@ function readRedisUrl(env: Env): string | undefined {
 export function loadConfig(env: Env = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const jwtPublicKey = readPublicKey(env);
+  const { agent, agents } = readAgents(env);
   return {
     production,
     port: readInt(env, 'PORT', 8000, 0, 65535),
@@ -186,6 +288,12 @@ export function loadConfig(env: Env = process.env): Config {
     readerStallMs: readInt(env, 'READER_STALL_MS', 30_000, 100),
     maxReplyChunks: readInt(env, 'MAX_REPLY_CHUNKS', 20_000, 1),
     maxReplyBytes: readInt(env, 'MAX_REPLY_BYTES', 1_048_576, 1),
+    agent,
+    agents,
+    systemPrompts: readSystemPrompts(env),
+    openai: readOpenAI(env, agents),
+    chunkFlushMs: readInt(env, 'CHUNK_FLUSH_MS', 25, 0, 10_000),
+    chunkMaxBytes: readInt(env, 'CHUNK_MAX_BYTES', 8192, 1, 1_048_576),
     redisUrl: readRedisUrl(env),
     logLevel: readLogLevel(env),
   };

@@ -1,17 +1,17 @@
 import { setMaxListeners } from 'node:events';
 import type { Agent } from './agents/agent.js';
-import { DemoAgent } from './agents/demo-agent.js';
+import { createOrchestrator } from './agents/create-orchestrator.js';
+import type { Orchestrator } from './agents/orchestrator.js';
 import { TokenIssuer } from './auth/token-issuer.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import { UserStore } from './auth/user-store.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import type { ConversationStore } from './stores/conversation-store.js';
+import { createStores } from './stores/create-stores.js';
 import type { EventLog } from './stores/event-log.js';
-import { MemoryConversationStore } from './stores/memory-conversation-store.js';
-import { MemoryEventLog } from './stores/memory-event-log.js';
 
-/** Everything the routes share: configuration, auth, stores, the agent, and running jobs. */
+/** Everything the routes share: configuration, auth, stores, the agents, and running jobs. */
 export interface Services {
   config: Config;
   log: Logger;
@@ -20,7 +20,8 @@ export interface Services {
   issuer: TokenIssuer | undefined;
   events: EventLog;
   conversations: ConversationStore;
-  agent: Agent;
+  /** Picks the agent for each message. */
+  orchestrator: Orchestrator;
   /** Fires when the process shuts down; running generations stop. */
   shutdownSignal: AbortSignal;
   /** Keeps a background job until it settles, logging its failure. */
@@ -30,9 +31,12 @@ export interface Services {
 }
 
 /** Parts a caller (a test, or a later issue's wiring) may supply instead of the defaults. */
-export type ServiceOverrides = Partial<Pick<Services, 'log' | 'users' | 'events' | 'conversations' | 'agent'>>;
+export type ServiceOverrides = Partial<Pick<Services, 'log' | 'users' | 'events' | 'conversations'>> & {
+  /** The only agent, replacing those `AGENT` and `AGENTS` configure. */
+  agent?: Agent;
+};
 
-/** Builds the services for `config`: in-memory stores and the demo agent unless overridden. */
+/** Builds the services for `config`: stores in Redis when `REDIS_URL` is set (else in memory) and the agents `AGENT` and `AGENTS` name, unless overridden. */
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const log = overrides.log ?? createLogger(config.logLevel);
   const users = overrides.users ?? (config.authUsersPath ? UserStore.fromFile(config.authUsersPath) : config.production ? undefined : await UserStore.development());
@@ -40,8 +44,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   // Every running generation listens to this one signal; thousands at once are expected.
   setMaxListeners(0, shutdown.signal);
   const jobs = new Set<Promise<void>>();
-  const events = overrides.events ?? new MemoryEventLog({ retentionS: config.streamRetentionS });
-  const conversations = overrides.conversations ?? new MemoryConversationStore({ ttlS: config.conversationTtlS });
+  const stores = createStores(config, log, overrides);
+  const { events, conversations } = stores;
   return {
     config,
     log,
@@ -50,7 +54,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     issuer: config.jwtSecret ? new TokenIssuer({ secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience }) : undefined,
     events,
     conversations,
-    agent: overrides.agent ?? new DemoAgent(config.demoTokenDelayMs),
+    orchestrator: createOrchestrator(config, log, overrides.agent),
     shutdownSignal: shutdown.signal,
     track(job) {
       const settled = job.catch((err: unknown) => log.error({ err }, 'background job failed')).finally(() => jobs.delete(settled));
@@ -59,8 +63,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     async close() {
       shutdown.abort();
       await Promise.all(jobs);
-      await events.close();
-      await conversations.close();
+      await stores.close();
     },
   };
 }

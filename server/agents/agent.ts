@@ -10,6 +10,8 @@ export interface AgentInput {
   user: string;
   /** Fires on stop, on the stream timeout and on shutdown; the agent must stop promptly. */
   signal: AbortSignal;
+  /** The system prompt configured for this agent, if any; the orchestrator fills it in. */
+  systemPrompt?: string;
 }
 
 /**
@@ -22,7 +24,48 @@ export interface Agent {
   reply(input: AgentInput): AsyncIterable<string>;
 }
 
-/** A failure an agent reports to the user; its message is shown in the `error` event. */
+/**
+ * Why an agent failed: a small fixed set, so failures can be counted by reason (and later
+ * exported as a metric label) without unbounded cardinality.
+ */
+export const AGENT_FAILURE = {
+  /** The provider refused the credentials (HTTP 401 or 403). */
+  auth: 'auth',
+  /** The provider is rate limiting (HTTP 429), after at most one short retry. */
+  rateLimited: 'rate_limited',
+  /** The provider failed (HTTP 5xx, or an error object inside the stream). */
+  upstream: 'upstream_error',
+  /** The provider refused the request (another HTTP 4xx: unknown model, prompt too long…). */
+  rejected: 'rejected',
+  /** The provider could not be reached, or dropped the connection mid-reply. */
+  connection: 'connection',
+  /** Nothing came before the first-token timeout. */
+  firstTokenTimeout: 'first_token_timeout',
+  /** The reply began, then went silent past the stall timeout. */
+  stalled: 'stalled',
+  /** The provider sent something that is not a Chat Completions event stream. */
+  malformed: 'malformed',
+  /** The reply was cut at the model's token limit (`finish_reason: "length"`). */
+  truncated: 'truncated',
+  /** The provider's content filter stopped the reply (`finish_reason: "content_filter"`). */
+  filtered: 'filtered',
+  /** Any other failure, including a bug in an agent. */
+  other: 'other',
+} as const;
+export type AgentFailureReason = (typeof AGENT_FAILURE)[keyof typeof AGENT_FAILURE];
+
+/**
+ * A failure an agent reports to the user; its message is shown in the `error` event, so it says
+ * what to do and never carries a credential.
+ */
 export class AgentError extends Error {
   override name = 'AgentError';
+
+  /** @param reason Which counter the failure adds to. Defaults to `other`. */
+  constructor(
+    message: string,
+    readonly reason: AgentFailureReason = AGENT_FAILURE.other,
+  ) {
+    super(message);
+  }
 }

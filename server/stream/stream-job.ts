@@ -4,6 +4,7 @@ import { STREAM_EVENT, type ChunkData, type EndData, type ErrorData, type StartD
 import type { ConversationMessage, ConversationStore } from '../stores/conversation-store.js';
 import type { StreamRecord, StreamWriter } from '../stores/event-log.js';
 import type { Logger } from '../logger.js';
+import { coalesceChunks, type ChunkBufferOptions } from './chunk-buffer.js';
 
 /** Limits on one stream's generation. */
 export interface StreamJobLimits {
@@ -26,6 +27,8 @@ export interface StreamJob {
   metadata: Record<string, unknown>;
   conversations: ConversationStore;
   limits: StreamJobLimits;
+  /** How the agent's pieces are merged into chunk events. */
+  chunkBuffer: ChunkBufferOptions;
   /** Fires on shutdown. */
   shutdownSignal: AbortSignal;
   log: Logger;
@@ -72,6 +75,9 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
     outcome = 'completed';
   } catch (err) {
     const reason = stopReasonOf(abort.signal, err);
+    // The agent lets go of its work now: one still waiting on its model behind the chunk buffer
+    // (after a reply grew too long) would otherwise hold the upstream connection open.
+    abort.abort();
     outcome = reason === STOP_REASON.cancelled ? 'cancelled' : 'error';
     await writeFailure(job, reason, err);
   } finally {
@@ -92,7 +98,8 @@ async function streamChunks(job: StreamJob, signal: AbortSignal, progress: { con
   let index = 0;
   let bytes = 0;
   const messages = [...job.history.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content: job.message }];
-  for await (const piece of job.agent.reply({ messages, metadata: job.metadata, user: job.record.owner, signal })) {
+  const pieces = job.agent.reply({ messages, metadata: job.metadata, user: job.record.owner, signal });
+  for await (const piece of coalesceChunks(pieces, job.chunkBuffer)) {
     signal.throwIfAborted();
     if (piece === '') continue;
     bytes += Buffer.byteLength(piece);

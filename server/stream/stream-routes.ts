@@ -60,6 +60,8 @@ async function findOwnStream(services: Services, streamId: string, owner: string
  * same `request_id` opened (a retry that never saw an event attaches instead of generating twice).
  */
 async function startStream(services: Services, owner: string, chat: ChatRequest): Promise<StreamRecord> {
+  const agent = services.orchestrator.agentFor(chat.metadata);
+  if (!agent) throw new HttpError(400, 'unknown_agent', `"metadata.agent" must name one of the agents this API offers: ${services.orchestrator.names.join(', ')}.`);
   if (chat.conversationId !== undefined) {
     const conversation = await services.conversations.get(chat.conversationId);
     if (!conversation || conversation.owner !== owner) {
@@ -91,12 +93,13 @@ async function startStream(services: Services, owner: string, chat: ChatRequest)
     runStreamJob({
       record,
       writer: opened.writer,
-      agent: services.agent,
+      agent,
       history,
       message: chat.message,
       metadata: chat.metadata,
       conversations: services.conversations,
       limits: { timeoutMs: services.config.streamTimeoutMs, maxChunks: services.config.maxReplyChunks, maxBytes: services.config.maxReplyBytes },
+      chunkBuffer: { flushMs: services.config.chunkFlushMs, maxBytes: services.config.chunkMaxBytes },
       shutdownSignal: services.shutdownSignal,
       log: services.log,
     }),

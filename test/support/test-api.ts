@@ -19,7 +19,8 @@ export interface TestApi {
  * `server/main.ts` does, so tests speak real HTTP to it.
  */
 export async function startTestApi(env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestApi> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_TOKEN_DELAY_MS: '0', ...env });
+  // The chunk buffer is off unless a test asks for it: most tests check one event per agent piece.
+  const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_TOKEN_DELAY_MS: '0', CHUNK_FLUSH_MS: '0', ...env });
   const services = await createServices(config, overrides);
   const server = createApp(services).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));

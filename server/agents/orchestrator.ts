@@ -1,0 +1,80 @@
+import type { Logger } from '../logger.js';
+import { AGENT_FAILURE, AgentError, type Agent, type AgentFailureReason, type AgentInput } from './agent.js';
+
+/** What an {@link Orchestrator} routes between. */
+export interface OrchestratorOptions {
+  /** The agents requests may use; names must be unique. */
+  agents: Agent[];
+  /** The name of the agent for requests whose metadata names none; one of `agents`. */
+  defaultAgent: string;
+  /** A system prompt per agent name, handed to that agent with every input. Defaults to none. */
+  systemPrompts?: Partial<Record<string, string>>;
+  log: Logger;
+}
+
+/**
+ * Picks the agent for each message — the default, or the one `metadata.agent` names among those
+ * allowed — and hands it its system prompt. Failures of every agent are counted by reason and
+ * logged here, once, whichever agent failed.
+ */
+export class Orchestrator {
+  /**
+   * Agent failures since start, by reason, every reason present from 0 (a stop or a timeout is
+   * not a failure). A metrics endpoint reads it.
+   */
+  readonly failures: ReadonlyMap<AgentFailureReason, number>;
+  private readonly counts = new Map<AgentFailureReason, number>(Object.values(AGENT_FAILURE).map((reason) => [reason, 0]));
+  private readonly routed = new Map<string, Agent>();
+  private readonly defaultAgent: Agent;
+  private readonly log: Logger;
+
+  constructor({ agents, defaultAgent, systemPrompts = {}, log }: OrchestratorOptions) {
+    this.log = log;
+    this.failures = this.counts;
+    for (const agent of agents) {
+      if (this.routed.has(agent.name)) throw new Error(`Two agents are named "${agent.name}".`);
+      this.routed.set(agent.name, this.route(agent, systemPrompts[agent.name]));
+    }
+    const fallback = this.routed.get(defaultAgent);
+    if (!fallback) throw new Error(`The default agent "${defaultAgent}" is not among ${this.names.join(', ')}.`);
+    this.defaultAgent = fallback;
+  }
+
+  /** The names requests may put in `metadata.agent`. */
+  get names(): string[] {
+    return [...this.routed.keys()];
+  }
+
+  /**
+   * The agent for a request with this `metadata`: the one `metadata.agent` names, or the default
+   * when it names none. Undefined when it names an agent that is unknown or not allowed, or is
+   * not a string.
+   */
+  agentFor(metadata: Record<string, unknown>): Agent | undefined {
+    const requested = metadata.agent;
+    if (requested === undefined || requested === null) return this.defaultAgent;
+    return typeof requested === 'string' ? this.routed.get(requested) : undefined;
+  }
+
+  private route(agent: Agent, systemPrompt: string | undefined): Agent {
+    const reply = (input: AgentInput) => this.counted(agent, systemPrompt === undefined ? input : { ...input, systemPrompt });
+    return { name: agent.name, reply };
+  }
+
+  private async *counted(agent: Agent, input: AgentInput): AsyncIterable<string> {
+    try {
+      yield* agent.reply(input);
+    } catch (err) {
+      if (!input.signal.aborted) this.record(agent.name, err);
+      throw err;
+    }
+  }
+
+  private record(agent: string, err: unknown): void {
+    const reason = err instanceof AgentError ? err.reason : AGENT_FAILURE.other;
+    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
+    // Anything else is a bug, logged with its stack by the stream job; an AgentError is expected
+    // and its message, written for the user, carries no secret.
+    if (err instanceof AgentError) this.log.warn({ agent, reason, message: err.message }, 'agent failed');
+  }
+}

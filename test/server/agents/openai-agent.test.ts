@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { behave, completionEvent, FAKE_API_KEY, FakeOpenAI } from '../../support/fake-openai.js';
+import { postChat, readAllEvents, replyText } from '../../support/sse.js';
+import { startTestApi, type TestApi } from '../../support/test-api.js';
+import { chunkContents, splitClusters } from './stream-helpers.js';
+
+describe('the openai agent against an OpenAI-compatible server', () => {
+  let fake: FakeOpenAI;
+  let api: TestApi;
+  let token: string;
+
+  beforeAll(async () => {
+    fake = await FakeOpenAI.start();
+    api = await startTestApi(fake.env({ OPENAI_SYSTEM_PROMPT: 'Be brief.\\nAnswer in English.', OPENAI_HEADERS: '{"X-Tenant":"shop-1"}' }));
+    token = await api.login();
+  });
+  afterAll(async () => {
+    await api.close();
+    await fake.close();
+  });
+
+  it('streams the deltas as the reply, and ends it', async () => {
+    fake.use(behave.reply(['Hello', ',', ' world', '!'], { delayMs: 5 }));
+    const events = await readAllEvents(await postChat(api.url, token, { message: 'Hi' }));
+    expect(events[0].event).toBe('start');
+    expect(events.at(-1)!.event).toBe('end');
+    expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ status: 'completed', message_count: 1 });
+    expect(replyText(events)).toBe('Hello, world!');
+  });
+
+  it('sends the model, the system prompt and the whole conversation, with the key as a bearer token', async () => {
+    fake.use(behave.reply(['Server-Sent Events.']));
+    const first = await readAllEvents(await postChat(api.url, token, { message: 'What is SSE?' }));
+    const conversationId = JSON.parse(first[0].data).conversation_id;
+    fake.use(behave.reply(['With Last-Event-ID.']));
+    const second = await readAllEvents(await postChat(api.url, token, { message: 'And resuming?', conversation_id: conversationId }));
+    expect(replyText(second)).toBe('With Last-Event-ID.');
+
+    const { body, headers } = fake.last;
+    expect(body).toEqual({
+      model: 'test-model',
+      stream: true,
+      messages: [
+        { role: 'system', content: 'Be brief.\nAnswer in English.' },
+        { role: 'user', content: 'What is SSE?' },
+        { role: 'assistant', content: 'Server-Sent Events.' },
+        { role: 'user', content: 'And resuming?' },
+      ],
+    });
+    expect(headers.authorization).toBe(`Bearer ${FAKE_API_KEY}`);
+    expect(headers['content-type']).toBe('application/json');
+    expect(headers.accept).toBe('text/event-stream');
+    expect(headers['x-tenant']).toBe('shop-1');
+  });
+
+  it('keeps a UTF-8 character whole when its bytes arrive in separate TCP writes', async () => {
+    const text = 'Grüße 😀 aus Köln';
+    const wire = Buffer.from(`${completionEvent(text)}${completionEvent(null, 'stop')}data: [DONE]\n\n`);
+    const emoji = wire.indexOf(Buffer.from('😀'));
+    const umlaut = wire.indexOf(Buffer.from('ü'));
+    // Cut inside the 4-byte emoji and inside the 2-byte ü: each write ends mid-character.
+    fake.use(behave.raw([wire.subarray(0, umlaut + 1), wire.subarray(umlaut + 1, emoji + 2), wire.subarray(emoji + 2)], { delayMs: 30 }));
+    const events = await readAllEvents(await postChat(api.url, token, { message: 'Unicode, please' }));
+    expect(events.at(-1)!.event).toBe('end');
+    expect(replyText(events)).toBe(text);
+  });
+
+  it('never splits a grapheme cluster across chunk events when the deltas split it', async () => {
+    // Woman-woman-girl family (ZWJ sequence), the Spanish flag (two regional indicators), a
+    // Devanagari conjunct and a thumbs-up with a skin tone, each split across deltas that arrive
+    // further apart than CHUNK_FLUSH_MS.
+    const deltas = ['Family 👩', '\u200d', '👩\u200d', '👧', ' flag 🇪', '🇸', ' Hindi क', '्', 'ष', ' ok 👍', '🏽', ' done'];
+    fake.use(behave.reply(deltas, { delayMs: 40 }));
+    const events = await readAllEvents(await postChat(api.url, token, { message: 'emoji' }));
+    const contents = chunkContents(events);
+    expect(contents.join('')).toBe(deltas.join(''));
+    expect(contents.length).toBeGreaterThan(3);
+    expect(splitClusters(contents)).toEqual([]);
+  });
+});
+
+describe('the same deltas with the chunk buffer off (CHUNK_FLUSH_MS=0)', () => {
+  it('arrive as they were sent, splitting clusters: the buffer is what keeps them whole', async () => {
+    const fake = await FakeOpenAI.start();
+    const api = await startTestApi(fake.env({ CHUNK_FLUSH_MS: '0' }));
+    try {
+      const deltas = ['Family 👩', '\u200d', '👩\u200d', '👧', ' flag 🇪', '🇸'];
+      fake.use(behave.reply(deltas, { delayMs: 10 }));
+      const contents = chunkContents(await readAllEvents(await postChat(api.url, await api.login(), { message: 'emoji' })));
+      expect(contents).toEqual(deltas);
+      expect(splitClusters(contents).length).toBeGreaterThan(0);
+    } finally {
+      await api.close();
+      await fake.close();
+    }
+  });
+});

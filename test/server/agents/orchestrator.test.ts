@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoReply } from '../../../server/agents/demo-agent.js';
+import { loadConfig } from '../../../server/config.js';
+import { behave, FakeOpenAI } from '../../support/fake-openai.js';
+import { postChat, readAllEvents, replyText } from '../../support/sse.js';
+import { startTestApi, type TestApi } from '../../support/test-api.js';
+
+describe('choosing the agent with metadata.agent', () => {
+  let fake: FakeOpenAI;
+  let api: TestApi;
+  let token: string;
+
+  beforeAll(async () => {
+    fake = await FakeOpenAI.start();
+    api = await startTestApi(fake.env({ AGENT: 'demo', AGENTS: 'demo,openai', OPENAI_SYSTEM_PROMPT: 'You sell shoes.' }));
+    token = await api.login();
+  });
+  afterAll(async () => {
+    await api.close();
+    await fake.close();
+  });
+
+  it('answers with the default agent when the request names none', async () => {
+    const requests = fake.requests.length;
+    expect(replyText(await readAllEvents(await postChat(api.url, token, { message: 'hello' })))).toBe(demoReply('hello'));
+    expect(fake.requests.length).toBe(requests);
+  });
+
+  it('answers with the named agent, which gets its own system prompt', async () => {
+    fake.use(behave.reply(['Size 42 is in stock.']));
+    expect(replyText(await readAllEvents(await postChat(api.url, token, { message: 'shoes?', metadata: { agent: 'openai' } })))).toBe('Size 42 is in stock.');
+    expect(fake.last.body.messages).toEqual([
+      { role: 'system', content: 'You sell shoes.' },
+      { role: 'user', content: 'shoes?' },
+    ]);
+    expect(replyText(await readAllEvents(await postChat(api.url, token, { message: 'hi', metadata: { agent: 'demo' } })))).toBe(demoReply('hi'));
+  });
+
+  it.each([
+    ['an unknown agent', 'gpt-9'],
+    ['a name that is not a string', 42],
+    ['a name in the wrong case', 'OpenAI'],
+  ])('refuses %s with 400 before any event is sent', async (_name, agent) => {
+    const res = await postChat(api.url, token, { message: 'hi', metadata: { agent } });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({
+      error: { code: 'unknown_agent', message: '"metadata.agent" must name one of the agents this API offers: demo, openai.' },
+    });
+  });
+});
+
+describe('an agent that is configured but not allowed', () => {
+  it('is refused with 400: AGENTS defaults to AGENT alone', async () => {
+    const api = await startTestApi({ AGENT: 'demo', OPENAI_MODEL: 'test-model' });
+    try {
+      const res = await postChat(api.url, await api.login(), { message: 'hi', metadata: { agent: 'openai' } });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toMatch(/offers: demo\.$/);
+    } finally {
+      await api.close();
+    }
+  });
+});
+
+describe('agent configuration', () => {
+  it('defaults to the demo agent alone, a 25 ms flush interval and 8 KiB chunks', () => {
+    expect(loadConfig({})).toMatchObject({ agent: 'demo', agents: ['demo'], openai: undefined, systemPrompts: {}, chunkFlushMs: 25, chunkMaxBytes: 8192 });
+  });
+
+  it('reads the openai agent’s settings', () => {
+    const config = loadConfig({
+      AGENT: 'openai',
+      OPENAI_BASE_URL: 'http://localhost:11434/v1/',
+      OPENAI_MODEL: 'llama3.2',
+      OPENAI_TIMEOUT_MS: '5000',
+      OPENAI_STALL_MS: '2000',
+      OPENAI_HEADERS: '{"api-key":"azure-key"}',
+      OPENAI_SYSTEM_PROMPT: 'Line one.\\nLine two.',
+    });
+    expect(config).toMatchObject({
+      agent: 'openai',
+      agents: ['openai'],
+      systemPrompts: { openai: 'Line one.\nLine two.' },
+      openai: { baseUrl: 'http://localhost:11434/v1', apiKey: undefined, model: 'llama3.2', timeoutMs: 5000, stallMs: 2000, headers: { 'api-key': 'azure-key' } },
+    });
+  });
+
+  it.each([
+    [{ AGENT: 'claude' }, /AGENT must name a built-in agent \(demo, openai\), got "claude"/],
+    [{ AGENTS: 'openai', OPENAI_MODEL: 'm' }, /AGENTS must include the default agent AGENT=demo/],
+    [{ AGENT: 'openai' }, /OPENAI_MODEL is required/],
+    [{ AGENT: 'openai', OPENAI_MODEL: 'gpt-4o-mini' }, /OPENAI_API_KEY is required for api\.openai\.com/],
+    [{ AGENT: 'openai', OPENAI_MODEL: 'm', OPENAI_BASE_URL: 'localhost:11434' }, /OPENAI_BASE_URL must be an http\(s\) URL/],
+    [{ AGENT: 'openai', OPENAI_MODEL: 'm', OPENAI_API_KEY: 'k', OPENAI_HEADERS: '["x"]' }, /OPENAI_HEADERS must be a JSON object/],
+    [{ AGENT: 'openai', OPENAI_MODEL: 'm', OPENAI_API_KEY: 'k', OPENAI_HEADERS: '{"X-Bad":"a\\r\\nInjected: 1"}' }, /OPENAI_HEADERS must be a JSON object/],
+    [{ CHUNK_FLUSH_MS: '-1' }, /CHUNK_FLUSH_MS must be a whole number/],
+    [{ CHUNK_MAX_BYTES: '0' }, /CHUNK_MAX_BYTES must be a whole number from 1/],
+  ])('refuses a bad setting, saying what to set (%#)', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});

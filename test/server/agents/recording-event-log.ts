@@ -1,0 +1,49 @@
+import type { StreamEventName } from '../../../server/sse/protocol.js';
+import type { EventLog, OpenResult, StoredEvent, StreamRecord } from '../../../server/stores/event-log.js';
+
+/** One append, with `performance.now()` when the producer made it. */
+export interface RecordedAppend {
+  event: StreamEventName;
+  data: string;
+  at: number;
+}
+
+/** An event log that records when each event is appended, in-process, then hands it on. */
+export class RecordingEventLog implements EventLog {
+  readonly appends: RecordedAppend[] = [];
+
+  constructor(private readonly inner: EventLog) {}
+
+  async open(record: StreamRecord): Promise<OpenResult> {
+    const opened = await this.inner.open(record);
+    if (opened.kind !== 'opened') return opened;
+    const { writer } = opened;
+    return {
+      kind: 'opened',
+      writer: {
+        stopSignal: writer.stopSignal,
+        close: () => writer.close(),
+        append: (event: StreamEventName, data: string): Promise<StoredEvent> => {
+          this.appends.push({ event, data, at: performance.now() });
+          return writer.append(event, data);
+        },
+      },
+    };
+  }
+
+  get(streamId: string): Promise<StreamRecord | undefined> {
+    return this.inner.get(streamId);
+  }
+
+  read(streamId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<StoredEvent[]> {
+    return this.inner.read(streamId, afterSeq, signal);
+  }
+
+  stop(streamId: string): Promise<void> {
+    return this.inner.stop(streamId);
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
