@@ -8,6 +8,7 @@ import { requestLog } from './request-log.js';
 import type { Services } from './services.js';
 import { sseCompression } from './sse/sse-compression.js';
 import { streamRoutes } from './stream/stream-routes.js';
+import { widgetAssets } from './widget-assets.js';
 
 /** Largest accepted request body. */
 const BODY_LIMIT = '64kb';
@@ -27,6 +28,9 @@ export function createApp(services: Services): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+
+  // Public, for every origin: mounted before the API's CORS allow-list.
+  app.use(widgetAssets({ allowedOrigins: config.allowedOrigins }));
 
   const api = express.Router();
   api.use(corsAllowList(config.allowedOrigins));

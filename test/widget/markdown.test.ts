@@ -1,0 +1,94 @@
+import { expect } from '@esm-bundle/chai';
+import '../../widget/index.js';
+import { apiInfo, assistantMessages, cleanup, fixture, replyEnded, resetApi, shadow } from './support/helpers.js';
+
+declare global {
+  // Set by a payload if it ever runs.
+  var xssRan: string | undefined;
+}
+
+/** Model output trying every trick the issue lists: scripts, handlers, javascript:/data: URLs, iframes, styles, SVG, mXSS. */
+const PAYLOADS = [
+  `<script>window.xssRan = 'script'</script>`,
+  `<img src=x onerror="window.xssRan='img'">`,
+  `<svg onload="window.xssRan='svg'"><circle r="10"/></svg>`,
+  `<svg><animate onbegin="window.xssRan='animate'" attributeName="x" dur="1s"/></svg>`,
+  `<iframe src="javascript:parent.xssRan='iframe'"></iframe>`,
+  `<iframe srcdoc="<script>parent.xssRan='srcdoc'</script>"></iframe>`,
+  `<style>*{display:none!important}</style>`,
+  `<details open ontoggle="window.xssRan='details'">x</details>`,
+  `<math><mtext><table><mglyph><style><img src=x onerror="window.xssRan='mxss'">`,
+  `<a href="javascript:window.xssRan='raw-a'">raw link</a>`,
+  `[js link](javascript:window.xssRan='link')`,
+  `[spaced js](  javascript:window.xssRan='spaced')`,
+  `[data link](data:text/html,<script>parent.xssRan='data'</script>)`,
+  `[vb](vbscript:msgbox(1))`,
+  `![pixel](javascript:window.xssRan='image')`,
+  `![tracker](https://tracker.example/pixel.png)`,
+  '`<b onmouseover="window.xssRan=1">code</b>`',
+  '```html\n<script>window.xssRan="fence"</script>\n```',
+  `[fine](https://example.com/safe) and <mailto:help@example.com>`,
+].join('\n\n');
+
+const FORBIDDEN = 'script, iframe, style, svg, math, img, object, embed, form, details, link, meta, base, frame, frameset, video, audio, source';
+
+describe('ngx-chat Markdown', () => {
+  let api: string;
+
+  before(async () => {
+    ({ url: api } = await apiInfo());
+  });
+  beforeEach(resetApi);
+  afterEach(cleanup);
+
+  it('renders XSS payloads from the model inert', async () => {
+    window.xssRan = undefined;
+    const element = await fixture({ 'api-url': api, guest: '' }, (el) => {
+      el.metadata = { text: PAYLOADS, delay_ms: 1 };
+    });
+    const ended = replyEnded(element);
+    element.send('Show me your worst');
+    await ended;
+    // Give anything that could fire (load, error, animation, toggle) the time to do so.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+
+    expect(window.xssRan).to.equal(undefined, 'a payload ran');
+    const reply = assistantMessages(element)[0].querySelector('.md');
+    if (!reply) throw new Error('no rendered reply');
+    expect(reply.querySelectorAll(FORBIDDEN)).to.have.length(0);
+    for (const node of shadow(element).querySelectorAll('*')) {
+      for (const attribute of node.getAttributeNames()) {
+        expect(attribute.startsWith('on'), `<${node.localName} ${attribute}>`).to.equal(false);
+        expect(/^\s*(javascript|data|vbscript):/i.test(node.getAttribute(attribute) ?? ''), `<${node.localName} ${attribute}>`).to.equal(false);
+      }
+    }
+    const links = [...reply.querySelectorAll('a[href]')] as HTMLAnchorElement[];
+    expect(links.map((link) => link.getAttribute('href'))).to.deep.equal(['https://example.com/safe']);
+    for (const link of links) {
+      expect(link.target).to.equal('_blank');
+      expect(link.rel).to.equal('noopener noreferrer');
+    }
+    // The markup is shown as the text it is.
+    expect(reply.textContent).to.contain(`<script>window.xssRan = 'script'</script>`);
+    expect(reply.querySelector('pre code')?.textContent).to.contain('<script>window.xssRan="fence"</script>');
+  });
+
+  it('renders lists, emphasis and a code block with a copy button', async () => {
+    const text = 'Steps:\n\n1. First *step*\n2. Second **step**\n\n- a bullet\n\n```js\nconst answer = 42;\n```\n\nDone.';
+    const element = await fixture({ 'api-url': api, guest: '' }, (el) => {
+      el.metadata = { text };
+    });
+    const ended = replyEnded(element);
+    element.send('Format something');
+    await ended;
+    const reply = assistantMessages(element)[0].querySelector('.md');
+    expect(reply?.querySelectorAll('ol > li')).to.have.length(2);
+    expect(reply?.querySelector('ol em')?.textContent).to.equal('step');
+    expect(reply?.querySelector('ol strong')?.textContent).to.equal('step');
+    expect(reply?.querySelector('ul > li')?.textContent).to.equal('a bullet');
+    expect(reply?.querySelector('pre code')?.textContent?.trim()).to.equal('const answer = 42;');
+    const copy = reply?.querySelector<HTMLButtonElement>('.code-block button.copy');
+    expect(copy?.textContent).to.equal('Copy code');
+    expect(copy?.type).to.equal('button');
+  });
+});

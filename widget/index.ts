@@ -1,0 +1,10 @@
+/**
+ * The `<ngx-chat>` widget. Importing this module defines the element.
+ * @module
+ */
+export { NgxChat, type NgxChatMessage } from './ngx-chat.js';
+export { NgxChatCloseEvent, NgxChatErrorEvent, NgxChatMessageEvent, NgxChatOpenEvent, NgxChatSendEvent, NgxChatStatusEvent } from './events.js';
+export { CHAT_STATUS, MESSAGE_STATUS, type ChatStatus, type MessageStatus } from './internal/chat-state.js';
+export { BUILT_IN_STRINGS, type NgxChatStrings } from './internal/strings.js';
+export type { TokenProvider } from './internal/token-source.js';
+export type { ChatError } from './stream-controller.js';

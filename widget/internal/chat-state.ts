@@ -1,0 +1,42 @@
+import type { MarkdownView } from './markdown-view.js';
+
+/** What the widget is doing, as reported by `ngx-chat-status`. */
+export const CHAT_STATUS = {
+  /** Nothing in flight. */
+  idle: 'idle',
+  /** A request is on its way and no event has arrived yet. */
+  connecting: 'connecting',
+  /** A reply is arriving. */
+  streaming: 'streaming',
+  /** The connection broke; the widget is waiting to resume the reply. */
+  reconnecting: 'reconnecting',
+} as const;
+
+/** One of the {@link CHAT_STATUS} values. */
+export type ChatStatus = (typeof CHAT_STATUS)[keyof typeof CHAT_STATUS];
+
+/** Where one message stands. */
+export const MESSAGE_STATUS = {
+  streaming: 'streaming',
+  completed: 'completed',
+  /** Stopped by the reader; the partial reply stays. */
+  cancelled: 'cancelled',
+  error: 'error',
+} as const;
+
+/** One of the {@link MESSAGE_STATUS} values. */
+export type MessageStatus = (typeof MESSAGE_STATUS)[keyof typeof MESSAGE_STATUS];
+
+/** A message as the widget shows it. */
+export interface ChatMessage {
+  /** Local key, unique within the element. */
+  key: number;
+  role: 'user' | 'assistant';
+  /** The text applied so far (Markdown for assistant messages). */
+  text: string;
+  status: MessageStatus;
+  /** The rendered Markdown of an assistant message. */
+  view?: MarkdownView;
+  /** The localized explanation shown under a failed message. */
+  note?: string;
+}

@@ -1,0 +1,151 @@
+import DOMPurify, { type Config } from 'dompurify';
+import * as smd from 'streaming-markdown';
+
+/** Elements the renderer creates; anything else in a reply is removed by the sanitiser. */
+const ALLOWED_TAGS = ['p', 'br', 'hr', 'h3', 'h4', 'h5', 'h6', 'em', 'strong', 's', 'code', 'pre', 'a', 'ul', 'ol', 'li', 'input', 'blockquote', 'div', 'span', 'button', 'table', 'thead', 'tbody', 'tr', 'th', 'td'];
+const ALLOWED_ATTR = ['href', 'target', 'rel', 'class', 'type', 'disabled', 'checked', 'start', 'aria-label'];
+/** Only web and mail links: `javascript:`, `data:`, `vbscript:` and relative URLs (which would resolve against the host page) never become links. */
+const SAFE_URL = /^(?:https?:|mailto:)/i;
+
+// With a strict ALLOWED_URI_REGEXP, DOMPurify checks every attribute value against it unless the
+// attribute is declared URI-safe; these hold keywords and numbers, never URLs.
+const SANITIZE: Config & { IN_PLACE: true } = { ALLOWED_TAGS, ALLOWED_ATTR, ALLOWED_URI_REGEXP: SAFE_URL, ADD_URI_SAFE_ATTR: ['type', 'start', 'target', 'rel'], IN_PLACE: true };
+
+// Links from model output open in a new browsing context that cannot reach back to the page.
+DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+  if (node instanceof HTMLAnchorElement && node.hasAttribute('href')) {
+    node.target = '_blank';
+    node.rel = 'noopener noreferrer';
+  }
+});
+
+/** Token → element name; undefined tokens need special handling in {@link createFor}. */
+const TAGS: Partial<Record<number, string>> = {
+  [smd.BLOCKQUOTE]: 'blockquote',
+  [smd.PARAGRAPH]: 'p',
+  [smd.LINE_BREAK]: 'br',
+  [smd.RULE]: 'hr',
+  // Replies sit inside the host page's outline: their headings start below the page's own.
+  [smd.HEADING_1]: 'h3',
+  [smd.HEADING_2]: 'h4',
+  [smd.HEADING_3]: 'h5',
+  [smd.HEADING_4]: 'h6',
+  [smd.HEADING_5]: 'h6',
+  [smd.HEADING_6]: 'h6',
+  [smd.ITALIC_AST]: 'em',
+  [smd.ITALIC_UND]: 'em',
+  [smd.STRONG_AST]: 'strong',
+  [smd.STRONG_UND]: 'strong',
+  [smd.STRIKE]: 's',
+  [smd.CODE_INLINE]: 'code',
+  [smd.LINK]: 'a',
+  [smd.RAW_URL]: 'a',
+  // Images from model output could track the reader; their alt text is shown instead.
+  [smd.IMAGE]: 'span',
+  [smd.LIST_UNORDERED]: 'ul',
+  [smd.LIST_ORDERED]: 'ol',
+  [smd.LIST_ITEM]: 'li',
+  [smd.TABLE]: 'table',
+  [smd.TABLE_CELL]: 'td',
+  [smd.EQUATION_BLOCK]: 'div',
+  [smd.EQUATION_INLINE]: 'span',
+};
+
+/** Tokens after which the spoken text gets a line break, so sentences end at block ends. */
+const BLOCKS = new Set<number>([smd.PARAGRAPH, smd.LIST_ITEM, smd.HEADING_1, smd.HEADING_2, smd.HEADING_3, smd.CODE_BLOCK, smd.CODE_FENCE, smd.BLOCKQUOTE, smd.TABLE_ROW]);
+
+/**
+ * One assistant reply rendered from streamed Markdown. The parser builds elements and text nodes
+ * itself (model output is never parsed as HTML), and DOMPurify then checks the result in place
+ * against an allow-list, so a bug in either still leaves the other standing.
+ */
+export class MarkdownView {
+  /** The element holding the rendered reply. */
+  readonly element: HTMLDivElement;
+  /** The reply's words without Markdown syntax, for the live region. */
+  plainText = '';
+  private readonly nodes: Element[];
+  private readonly types: number[] = [];
+  private readonly parser: smd.Parser;
+
+  /** @param copyLabel Name of the copy button on code blocks. */
+  constructor(private readonly copyLabel: string) {
+    this.element = document.createElement('div');
+    this.element.className = 'md';
+    this.nodes = [this.element];
+    this.parser = smd.parser({
+      data: undefined,
+      add_token: (_data: undefined, type: smd.Token) => this.open(type),
+      end_token: () => this.close(),
+      add_text: (_data: undefined, text: string) => this.text(text),
+      set_attr: (_data: undefined, type: smd.Attr, value: string) => this.attr(type, value),
+    });
+  }
+
+  /** Renders the next piece of Markdown. */
+  write(markdown: string): void {
+    if (markdown === '') return;
+    smd.parser_write(this.parser, markdown);
+    DOMPurify.sanitize(this.element, SANITIZE);
+  }
+
+  /** Renders whatever the parser still holds back (an unterminated line, say). */
+  end(): void {
+    smd.parser_end(this.parser);
+    DOMPurify.sanitize(this.element, SANITIZE);
+  }
+
+  private open(type: smd.Token): void {
+    if (type === smd.DOCUMENT) return;
+    const parent = this.nodes[this.nodes.length - 1];
+    this.nodes.push(this.createFor(type, parent));
+    this.types.push(type);
+  }
+
+  private createFor(type: smd.Token, parent: Element): Element {
+    if (type === smd.CODE_BLOCK || type === smd.CODE_FENCE) {
+      const block = parent.appendChild(document.createElement('div'));
+      block.className = 'code-block';
+      const copy = block.appendChild(document.createElement('button'));
+      copy.type = 'button';
+      copy.className = 'copy';
+      copy.textContent = this.copyLabel;
+      return block.appendChild(document.createElement('pre')).appendChild(document.createElement('code'));
+    }
+    if (type === smd.CHECKBOX) {
+      const box = parent.appendChild(document.createElement('input'));
+      box.type = 'checkbox';
+      box.disabled = true;
+      return box;
+    }
+    if (type === smd.TABLE_ROW) {
+      const count = parent.childElementCount;
+      const group = count === 0 ? parent.appendChild(document.createElement('thead')) : count === 1 ? parent.appendChild(document.createElement('tbody')) : parent.children[1];
+      return group.appendChild(document.createElement('tr'));
+    }
+    const header = type === smd.TABLE_CELL && parent.parentElement?.tagName === 'THEAD';
+    return parent.appendChild(document.createElement(header ? 'th' : (TAGS[type] ?? 'span')));
+  }
+
+  private close(): void {
+    const type = this.types.pop();
+    if (this.nodes.length > 1) this.nodes.pop();
+    if (type !== undefined && BLOCKS.has(type)) this.plainText += '\n';
+  }
+
+  private text(text: string): void {
+    const node = this.nodes[this.nodes.length - 1];
+    // Appending to the last text node keeps a long reply at a few nodes per block.
+    const last = node.lastChild;
+    if (last instanceof Text) last.appendData(text);
+    else node.appendChild(document.createTextNode(text));
+    this.plainText += text;
+  }
+
+  private attr(type: smd.Attr, value: string): void {
+    const node = this.nodes[this.nodes.length - 1];
+    if (type === smd.HREF && node instanceof HTMLAnchorElement && SAFE_URL.test(value.trim())) node.href = value.trim();
+    else if (type === smd.START && node instanceof HTMLOListElement && /^\d{1,9}$/.test(value)) node.start = Number(value);
+    else if (type === smd.CHECKED && node instanceof HTMLInputElement) node.checked = true;
+  }
+}

@@ -1,0 +1,152 @@
+import type { EventSourceMessage } from '@microsoft/fetch-event-source';
+import type { ChunkData, EndData, ErrorData, StartData } from '../../server/sse/protocol.js';
+import { StreamInterruptedError } from './api-client.js';
+import { MESSAGE_STATUS, type ChatMessage, type MessageStatus } from './chat-state.js';
+import { SentenceAnnouncer } from './sentence-announcer.js';
+import type { SavedReply } from './session-store.js';
+
+/** What applying an event did, for the controller to react to. */
+export type Applied =
+  | { kind: 'start'; data: StartData }
+  | { kind: 'chunk' }
+  | { kind: 'end'; data: EndData }
+  | { kind: 'error'; data: ErrorData }
+  | { kind: 'ignored' };
+
+/** Where a resumed reply stood. */
+export type ReplyPosition = Pick<SavedReply, 'streamId' | 'lastEventId' | 'nextChunk' | 'text'>;
+
+/** A request id the API accepts (`[A-Za-z0-9_-]{1,64}`); `crypto.randomUUID` needs a secure context, this does not. */
+export function newRequestId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * One assistant reply being received: applies the stream's events exactly once (chunks by
+ * `chunk_index`), remembers the id of the last event applied for resuming, and renders the
+ * applied text when {@link flush} is called (once per animation frame).
+ */
+export class Reply {
+  streamId: string | undefined;
+  /** Id of the last event applied: the `Last-Event-ID` of the next attempt. */
+  lastEventId: string | undefined;
+  /** `chunk_index` of the next chunk to apply. */
+  nextChunk = 0;
+  /** The reply's text so far. */
+  text = '';
+  /** The idempotency key of the first attempt; retries before `start` repeat it. */
+  requestId = newRequestId();
+  /** Set by stop() before `start` arrived: stop as soon as the stream id is known. */
+  stopRequested = false;
+  /** True once an event was applied since the last {@link takeProgress}. */
+  private progressed = false;
+  private pending = '';
+  private readonly announcer: SentenceAnnouncer;
+
+  /**
+   * @param message The assistant message this reply fills.
+   * @param prompt The user's message, for a new turn; undefined when reattaching to a stream.
+   * @param announce Speaks text in the live region.
+   * @param position Where a reply resumed after a reload stood.
+   */
+  constructor(
+    readonly message: ChatMessage,
+    readonly prompt: string | undefined,
+    announce: (text: string) => void,
+    position?: ReplyPosition,
+  ) {
+    this.announcer = new SentenceAnnouncer(announce);
+    if (position) {
+      this.streamId = position.streamId;
+      this.lastEventId = position.lastEventId;
+      this.nextChunk = position.nextChunk;
+      this.text = position.text;
+      message.text = position.text;
+      message.view?.write(position.text);
+      this.announcer.skip(message.view?.plainText.length ?? 0);
+    }
+  }
+
+  /** Whether the reply has received its terminal event (or was stopped). */
+  get done(): boolean {
+    return this.message.status !== MESSAGE_STATUS.streaming;
+  }
+
+  /**
+   * Applies one event of the stream. Throws {@link StreamInterruptedError} when the stream
+   * skipped a chunk or the server asked for a resume, so the caller reconnects.
+   */
+  apply(event: EventSourceMessage): Applied {
+    switch (event.event) {
+      case 'start': {
+        const data = JSON.parse(event.data) as StartData;
+        this.streamId = data.stream_id;
+        this.accept(event.id);
+        return { kind: 'start', data };
+      }
+      case 'chunk': {
+        const data = JSON.parse(event.data) as ChunkData;
+        if (data.chunk_index < this.nextChunk) return { kind: 'ignored' };
+        if (data.chunk_index > this.nextChunk) throw new StreamInterruptedError(`Chunk ${data.chunk_index} arrived before chunk ${this.nextChunk}.`);
+        this.text += data.content;
+        this.pending += data.content;
+        this.nextChunk += 1;
+        this.accept(event.id);
+        return { kind: 'chunk' };
+      }
+      case 'end':
+        this.accept(event.id);
+        return { kind: 'end', data: JSON.parse(event.data) as EndData };
+      case 'error': {
+        const data = JSON.parse(event.data) as ErrorData;
+        // The API repeats the last delivered id on an error it can recover from ("reconnect to
+        // resume it"); a failure of the reply itself always has a new id.
+        if (event.id === this.lastEventId || event.id.endsWith(':0')) {
+          this.lastEventId ??= event.id;
+          throw new StreamInterruptedError(data.error);
+        }
+        this.accept(event.id);
+        return { kind: 'error', data };
+      }
+      default:
+        // The opening `retry:` block and anything a later API version adds.
+        return { kind: 'ignored' };
+    }
+  }
+
+  /** True when an event was applied since the last call. */
+  takeProgress(): boolean {
+    const progressed = this.progressed;
+    this.progressed = false;
+    return progressed;
+  }
+
+  /** Renders the text applied since the last flush and announces finished sentences. */
+  flush(): void {
+    if (this.pending === '') return;
+    this.message.text = this.text;
+    this.message.view?.write(this.pending);
+    this.pending = '';
+    this.announcer.update(this.message.view?.plainText ?? this.text);
+  }
+
+  /** Ends the reply with `status`, renders the rest, and announces it followed by `closing`. */
+  finish(status: MessageStatus, closing: string, note?: string): void {
+    this.flush();
+    this.message.view?.end();
+    this.message.status = status;
+    this.message.note = note;
+    this.announcer.finish(this.message.view?.plainText ?? this.text, closing);
+  }
+
+  /** Where the reply stands, for `sessionStorage`; undefined before `start`. */
+  position(): ReplyPosition | undefined {
+    if (!this.streamId || !this.lastEventId) return undefined;
+    return { streamId: this.streamId, lastEventId: this.lastEventId, nextChunk: this.nextChunk, text: this.text };
+  }
+
+  private accept(id: string): void {
+    this.lastEventId = id;
+    this.progressed = true;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Every string the widget shows or announces, in English and Spanish. Pages override any of
+ * them through the element's `strings` property.
+ */
+export interface NgxChatStrings {
+  /** Header title when the `title` slot is empty. */
+  title: string;
+  /** Empty-state text when the `greeting` slot is empty. */
+  greeting: string;
+  /** Accessible name of the message list. */
+  logLabel: string;
+  /** Accessible name and placeholder of the text box. */
+  inputLabel: string;
+  placeholder: string;
+  send: string;
+  stop: string;
+  /** Launcher button, panel closed. */
+  openChat: string;
+  /** Close button of the launcher panel. */
+  closeChat: string;
+  jumpToLatest: string;
+  copyCode: string;
+  copied: string;
+  /** Spoken before each message. */
+  you: string;
+  assistant: string;
+  /** Shown under a reply the reader stopped. */
+  stopped: string;
+  connecting: string;
+  reconnecting: string;
+  /** Announced when a reply has finished. */
+  replyComplete: string;
+  /** A reply failed on the server. */
+  replyFailed: string;
+  /** The token was refused twice. */
+  authFailed: string;
+  /** The API refuses this page's origin. */
+  originNotAllowed: string;
+  /** No network, retries exhausted. */
+  offline: string;
+  /** The API kept failing, retries exhausted. */
+  unavailable: string;
+  /** 400, 415: the widget sent something the API did not accept. */
+  badRequest: string;
+  /** 403 other than origin. */
+  forbidden: string;
+  /** 404: the conversation or stream no longer exists. */
+  notFound: string;
+  /** 409: a reply is still streaming in this conversation. */
+  busy: string;
+  /** 413: the message is too long. */
+  tooLong: string;
+  /** No `api-url` or no way to get a token. */
+  notConfigured: string;
+}
+
+const en: NgxChatStrings = {
+  title: 'Chat',
+  greeting: 'Hi! Ask me anything.',
+  logLabel: 'Conversation',
+  inputLabel: 'Message',
+  placeholder: 'Write a message…',
+  send: 'Send',
+  stop: 'Stop',
+  openChat: 'Open chat',
+  closeChat: 'Close chat',
+  jumpToLatest: 'Jump to latest',
+  copyCode: 'Copy code',
+  copied: 'Copied',
+  you: 'You said:',
+  assistant: 'Assistant said:',
+  stopped: 'Stopped',
+  connecting: 'Connecting…',
+  reconnecting: 'Connection lost, reconnecting…',
+  replyComplete: 'Reply complete.',
+  replyFailed: 'The assistant could not finish this reply. Please try again.',
+  authFailed: 'Your session could not be verified. Reload the page to sign in again.',
+  originNotAllowed: 'This site is not allowed to use this chat service.',
+  offline: 'You appear to be offline. Check your connection and try again.',
+  unavailable: 'The chat service is not responding. Please try again later.',
+  badRequest: 'The chat service could not accept this message.',
+  forbidden: 'You are not allowed to use this chat.',
+  notFound: 'This conversation is no longer available.',
+  busy: 'A reply is still being written. Wait for it or stop it.',
+  tooLong: 'This message is too long. Please shorten it.',
+  notConfigured: 'This chat is not set up yet (missing api-url or sign-in).',
+};
+
+const es: NgxChatStrings = {
+  title: 'Chat',
+  greeting: '¡Hola! Pregúntame lo que quieras.',
+  logLabel: 'Conversación',
+  inputLabel: 'Mensaje',
+  placeholder: 'Escribe un mensaje…',
+  send: 'Enviar',
+  stop: 'Detener',
+  openChat: 'Abrir el chat',
+  closeChat: 'Cerrar el chat',
+  jumpToLatest: 'Ir a lo último',
+  copyCode: 'Copiar código',
+  copied: 'Copiado',
+  you: 'Tú dijiste:',
+  assistant: 'El asistente dijo:',
+  stopped: 'Detenido',
+  connecting: 'Conectando…',
+  reconnecting: 'Se perdió la conexión, reconectando…',
+  replyComplete: 'Respuesta completa.',
+  replyFailed: 'El asistente no pudo terminar esta respuesta. Inténtalo de nuevo.',
+  authFailed: 'No se pudo verificar tu sesión. Recarga la página para volver a entrar.',
+  originNotAllowed: 'Este sitio no tiene permiso para usar este servicio de chat.',
+  offline: 'Parece que no tienes conexión. Revísala e inténtalo de nuevo.',
+  unavailable: 'El servicio de chat no responde. Inténtalo más tarde.',
+  badRequest: 'El servicio de chat no pudo aceptar este mensaje.',
+  forbidden: 'No tienes permiso para usar este chat.',
+  notFound: 'Esta conversación ya no está disponible.',
+  busy: 'Todavía se está escribiendo una respuesta. Espera o detenla.',
+  tooLong: 'Este mensaje es demasiado largo. Acórtalo, por favor.',
+  notConfigured: 'Este chat aún no está configurado (falta api-url o el inicio de sesión).',
+};
+
+/** The built-in languages. */
+export const BUILT_IN_STRINGS: Readonly<Record<'en' | 'es', NgxChatStrings>> = { en, es };
+
+/**
+ * The strings for `lang` (a BCP 47 tag; `es-MX` uses Spanish, anything unknown English) with
+ * `overrides` applied on top.
+ */
+export function resolveStrings(lang: string, overrides: Partial<NgxChatStrings> = {}): NgxChatStrings {
+  const base = lang.toLowerCase().split('-')[0] === 'es' ? es : en;
+  return { ...base, ...overrides };
+}

@@ -1,0 +1,41 @@
+import { html, nothing, svg, type TemplateResult } from 'lit';
+import { MESSAGE_STATUS, type ChatMessage } from './chat-state.js';
+import type { NgxChatStrings } from './strings.js';
+
+const icon = (path: TemplateResult<2>) => html`<svg width="20" height="20" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true" focusable="false">${path}</svg>`;
+
+/** Send, chat, close and stop icons (Material Icons, Apache 2.0). */
+export const ICONS = {
+  send: icon(svg`<path d="M2.01 21 23 12 2.01 3 2 10l15 2-15 2z"/>`),
+  chat: icon(svg`<path d="M20 2H4c-1.1 0-1.99.9-1.99 2L2 22l4-4h14c1.1 0 2-.9 2-2V4c0-1.1-.9-2-2-2z"/>`),
+  close: icon(svg`<path d="M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z"/>`),
+  stop: icon(svg`<path d="M6 6h12v12H6z"/>`),
+};
+
+/** One message of the log, with a spoken prefix saying who wrote it. */
+export function renderMessage(message: ChatMessage, strings: NgxChatStrings): TemplateResult {
+  const user = message.role === 'user';
+  const waiting = !user && message.status === MESSAGE_STATUS.streaming && message.text === '';
+  const note =
+    message.status === MESSAGE_STATUS.cancelled ? strings.stopped : message.status === MESSAGE_STATUS.error ? (message.note ?? strings.replyFailed) : undefined;
+  return html`<div part="message message-${message.role}" class="message ${message.role} ${message.status}">
+    <span class="sr-only">${user ? strings.you : strings.assistant}</span>
+    ${user ? html`<span class="text">${message.text}</span>` : message.view?.element}${waiting ? html`<span class="typing" aria-hidden="true"></span>` : nothing}
+    ${note ? html`<span class="note">${note}</span>` : nothing}
+  </div>`;
+}
+
+/** The floating button of launcher mode; `toggle` opens or closes the panel. */
+export function renderLauncher(opened: boolean, strings: NgxChatStrings, toggle: () => void): TemplateResult {
+  return html`<button
+    type="button"
+    part="launcher"
+    class="launcher"
+    aria-label=${opened ? strings.closeChat : strings.openChat}
+    aria-expanded=${opened ? 'true' : 'false'}
+    aria-controls="panel"
+    @click=${toggle}
+  >
+    ${opened ? ICONS.close : ICONS.chat}
+  </button>`;
+}

@@ -1,0 +1,288 @@
+import { css } from 'lit';
+
+/** Dark-theme defaults, used by `theme="dark"` and by `theme="auto"` when the system is dark. */
+const dark = css`
+  color-scheme: dark;
+  --_bg: var(--ngx-chat-background, #16181d);
+  --_text: var(--ngx-chat-text-color, #e6e8eb);
+  --_muted: var(--ngx-chat-muted-color, #a4acb6);
+  --_border: var(--ngx-chat-border-color, #3a3f47);
+  --_accent: var(--ngx-chat-accent-color, #8ab4f8);
+  --_on-accent: var(--ngx-chat-accent-text-color, #0b1a33);
+  --_user-bg: var(--ngx-chat-user-background, #8ab4f8);
+  --_user-text: var(--ngx-chat-user-text-color, #0b1a33);
+  --_assistant-bg: var(--ngx-chat-assistant-background, #23262d);
+  --_assistant-text: var(--ngx-chat-assistant-text-color, #e6e8eb);
+  --_code-bg: var(--ngx-chat-code-background, #2f333b);
+  --_link: var(--ngx-chat-link-color, #9cc0fa);
+  --_error: var(--ngx-chat-error-color, #ffb4ab);
+  --_focus: var(--ngx-chat-focus-color, #8ab4f8);
+`;
+
+/** Styles of `<ngx-chat>`; every themable value comes from a documented `--ngx-chat-*` property. */
+export const ngxChatStyles = css`
+  :host {
+    color-scheme: light;
+    --_bg: var(--ngx-chat-background, #ffffff);
+    --_text: var(--ngx-chat-text-color, #1f2328);
+    --_muted: var(--ngx-chat-muted-color, #59636e);
+    --_border: var(--ngx-chat-border-color, #d0d7de);
+    --_accent: var(--ngx-chat-accent-color, #0a57d0);
+    --_on-accent: var(--ngx-chat-accent-text-color, #ffffff);
+    --_user-bg: var(--ngx-chat-user-background, #0a57d0);
+    --_user-text: var(--ngx-chat-user-text-color, #ffffff);
+    --_assistant-bg: var(--ngx-chat-assistant-background, #f3f4f6);
+    --_assistant-text: var(--ngx-chat-assistant-text-color, #1f2328);
+    --_code-bg: var(--ngx-chat-code-background, #e4e8ec);
+    --_link: var(--ngx-chat-link-color, #0a57d0);
+    --_error: var(--ngx-chat-error-color, #b42318);
+    --_focus: var(--ngx-chat-focus-color, #0a57d0);
+    --_radius: var(--ngx-chat-radius, 12px);
+    --_space: var(--ngx-chat-spacing, 12px);
+    --_offset: var(--ngx-chat-offset, 20px);
+    --_launcher: var(--ngx-chat-launcher-size, 56px);
+    display: block;
+    font-family: var(--ngx-chat-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
+    font-size: var(--ngx-chat-font-size, 15px);
+    line-height: var(--ngx-chat-line-height, 1.5);
+    color: var(--_text);
+  }
+  :host([theme='dark']) {
+    ${dark}
+  }
+  @media (prefers-color-scheme: dark) {
+    :host([theme='auto']) {
+      ${dark}
+    }
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  :host([mode='inline']) {
+    height: 100%;
+    min-height: 320px;
+  }
+  *,
+  *::before,
+  *::after {
+    box-sizing: border-box;
+  }
+  :focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 2px;
+  }
+  button {
+    font: inherit;
+    cursor: pointer;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    margin: -1px;
+    padding: 0;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+    border: 0;
+  }
+  .panel {
+    display: flex;
+    flex-direction: column;
+    height: 100%;
+    background: var(--_bg);
+    color: var(--_text);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    overflow: hidden;
+  }
+  .panel[hidden] {
+    display: none;
+  }
+  .header {
+    display: flex;
+    align-items: center;
+    gap: var(--_space);
+    padding: calc(var(--_space) * 0.75) var(--_space);
+    border-block-end: 1px solid var(--_border);
+    font-weight: 600;
+  }
+  .title {
+    flex: 1;
+  }
+  .icon-button {
+    display: inline-grid;
+    place-items: center;
+    min-width: 36px;
+    min-height: 36px;
+    padding: 0;
+    border: 0;
+    border-radius: calc(var(--_radius) / 2);
+    background: transparent;
+    color: inherit;
+  }
+  .body {
+    position: relative;
+    flex: 1;
+    min-height: 0;
+    display: flex;
+    flex-direction: column;
+  }
+  .log {
+    flex: 1;
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    padding: var(--_space);
+    display: flex;
+    flex-direction: column;
+    gap: calc(var(--_space) * 0.75);
+  }
+  .empty {
+    margin: auto;
+    color: var(--_muted);
+    text-align: center;
+  }
+  .message {
+    max-width: 85%;
+    padding: calc(var(--_space) * 0.66) var(--_space);
+    border-radius: var(--_radius);
+    overflow-wrap: anywhere;
+  }
+  .message.user {
+    align-self: flex-end;
+    background: var(--_user-bg);
+    color: var(--_user-text);
+    border-end-end-radius: calc(var(--_radius) / 4);
+  }
+  .message.assistant {
+    align-self: flex-start;
+    background: var(--_assistant-bg);
+    color: var(--_assistant-text);
+    border-end-start-radius: calc(var(--_radius) / 4);
+  }
+  .text {
+    white-space: pre-wrap;
+  }
+  .note {
+    display: block;
+    margin-block-start: 4px;
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  .error .note {
+    color: var(--_error);
+  }
+  .typing::after {
+    content: '…';
+    animation: ngx-chat-pulse 1s ease-in-out infinite alternate;
+  }
+  @keyframes ngx-chat-pulse {
+    from {
+      opacity: 0.3;
+    }
+  }
+  .status {
+    padding: 0 var(--_space);
+    font-size: 0.85em;
+    color: var(--_muted);
+  }
+  .jump {
+    position: absolute;
+    inset-block-end: 8px;
+    inset-inline: 0;
+    width: fit-content;
+    margin-inline: auto;
+    padding: 4px 12px;
+    border: 0;
+    border-radius: 999px;
+    background: var(--_accent);
+    color: var(--_on-accent);
+    box-shadow: 0 2px 6px rgb(0 0 0 / 0.25);
+  }
+  .composer {
+    display: flex;
+    align-items: flex-end;
+    gap: calc(var(--_space) / 2);
+    padding: var(--_space);
+    border-block-start: 1px solid var(--_border);
+  }
+  .input {
+    flex: 1;
+    min-height: 40px;
+    max-height: 160px;
+    field-sizing: content;
+    resize: none;
+    padding: 8px 10px;
+    font: inherit;
+    color: var(--_text);
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) / 1.5);
+  }
+  .input::placeholder {
+    color: var(--_muted);
+  }
+  .send,
+  .stop {
+    min-width: 40px;
+    min-height: 40px;
+    padding: 0 12px;
+    border: 0;
+    border-radius: calc(var(--_radius) / 1.5);
+    background: var(--_accent);
+    color: var(--_on-accent);
+    font-weight: 600;
+  }
+  .launcher {
+    position: fixed;
+    inset-block-end: var(--_offset);
+    inset-inline-end: var(--_offset);
+    z-index: var(--ngx-chat-z-index, 2147483000);
+    width: var(--_launcher);
+    height: var(--_launcher);
+    border: 0;
+    border-radius: 50%;
+    background: var(--_accent);
+    color: var(--_on-accent);
+    box-shadow: var(--ngx-chat-shadow, 0 6px 24px rgb(0 0 0 / 0.25));
+  }
+  :host([mode='launcher']) .panel {
+    position: fixed;
+    inset-block-end: calc(var(--_offset) + var(--_launcher) + 12px);
+    inset-inline-end: var(--_offset);
+    z-index: var(--ngx-chat-z-index, 2147483000);
+    width: min(var(--ngx-chat-panel-width, 380px), calc(100vw - 2 * var(--_offset)));
+    height: min(var(--ngx-chat-panel-height, 560px), calc(100dvh - var(--_launcher) - 3 * var(--_offset)));
+    box-shadow: var(--ngx-chat-shadow, 0 6px 24px rgb(0 0 0 / 0.25));
+    transition: opacity 0.15s ease, translate 0.15s ease;
+  }
+  @starting-style {
+    :host([mode='launcher']) .panel {
+      opacity: 0;
+      translate: 0 8px;
+    }
+  }
+  @media (max-width: 480px) {
+    /* Full screen, sized to the visual viewport so the on-screen keyboard never covers the input. */
+    :host([mode='launcher']) .panel {
+      inset: var(--_ngx-vv-top, 0) 0 auto 0;
+      width: 100%;
+      height: var(--_ngx-vv-height, 100dvh);
+      border-radius: 0;
+      border: 0;
+    }
+    /* 16 px or more, or iOS zooms the page when the input gets focus. */
+    .input {
+      font-size: max(16px, 1em);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    *,
+    *::before,
+    *::after {
+      animation: none !important;
+      transition: none !important;
+      scroll-behavior: auto !important;
+    }
+  }
+`;

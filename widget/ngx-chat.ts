@@ -1,0 +1,332 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { NgxChatCloseEvent, NgxChatErrorEvent, NgxChatMessageEvent, NgxChatOpenEvent, NgxChatSendEvent, NgxChatStatusEvent } from './events.js';
+import { CHAT_STATUS, MESSAGE_STATUS, type ChatStatus, type MessageStatus } from './internal/chat-state.js';
+import { CopyButtons } from './internal/copy-buttons.js';
+import { announceIn } from './internal/live-region.js';
+import { markdownStyles } from './internal/markdown.styles.js';
+import { SessionStore } from './internal/session-store.js';
+import { resolveStrings, type NgxChatStrings } from './internal/strings.js';
+import { ICONS, renderLauncher, renderMessage } from './internal/templates.js';
+import { TokenSource, type TokenProvider } from './internal/token-source.js';
+import { ViewportFit } from './internal/viewport-fit.js';
+import { ngxChatStyles } from './ngx-chat.styles.js';
+import { ScrollController } from './scroll-controller.js';
+import { StreamController } from './stream-controller.js';
+
+/** A message as the `messages` property reports it. */
+export interface NgxChatMessage {
+  role: 'user' | 'assistant';
+  /** Plain text for the user, Markdown for the assistant. */
+  text: string;
+  status: MessageStatus;
+}
+
+/**
+ * A streaming chat that drops into any page: it sends the reader's messages to the ngx-chat API
+ * and renders the replies as they stream, resuming exactly where a broken connection or a page
+ * reload left off.
+ *
+ * @summary Embeddable streaming chat: one script tag, one element.
+ *
+ * @slot title - The header title. Defaults to the `title` string ("Chat").
+ * @slot greeting - Shown while the conversation is empty. Defaults to the `greeting` string.
+ *
+ * @csspart panel - The chat window (the whole element inline, the floating panel in launcher mode).
+ * @csspart header - The title bar.
+ * @csspart log - The scrolling message list (`role="log"`).
+ * @csspart message - Every message bubble.
+ * @csspart message-user - The reader's messages.
+ * @csspart message-assistant - The assistant's replies.
+ * @csspart composer - The form holding the input and its buttons.
+ * @csspart input - The message text box.
+ * @csspart send-button - The send button.
+ * @csspart stop-button - The stop button, shown instead of send while a reply streams.
+ * @csspart launcher - The floating button of launcher mode.
+ *
+ * @cssproperty [--ngx-chat-font-family=system-ui, sans-serif] - Font of everything but code.
+ * @cssproperty [--ngx-chat-code-font-family=ui-monospace, monospace] - Font of code.
+ * @cssproperty [--ngx-chat-font-size=15px] - Base font size.
+ * @cssproperty [--ngx-chat-line-height=1.5] - Base line height.
+ * @cssproperty [--ngx-chat-radius=12px] - Corner radius of the panel and bubbles.
+ * @cssproperty [--ngx-chat-spacing=12px] - Base padding and gap.
+ * @cssproperty [--ngx-chat-background=#ffffff] - Panel background (dark: #16181d).
+ * @cssproperty [--ngx-chat-text-color=#1f2328] - Text colour (dark: #e6e8eb).
+ * @cssproperty [--ngx-chat-muted-color=#59636e] - Secondary text: status, notes, placeholder (dark: #a4acb6).
+ * @cssproperty [--ngx-chat-border-color=#d0d7de] - Borders and separators (dark: #3a3f47).
+ * @cssproperty [--ngx-chat-accent-color=#0a57d0] - Buttons and the launcher (dark: #8ab4f8).
+ * @cssproperty [--ngx-chat-accent-text-color=#ffffff] - Text on the accent colour (dark: #0b1a33).
+ * @cssproperty [--ngx-chat-user-background=#0a57d0] - The reader's bubbles (dark: #8ab4f8).
+ * @cssproperty [--ngx-chat-user-text-color=#ffffff] - Text of the reader's bubbles (dark: #0b1a33).
+ * @cssproperty [--ngx-chat-assistant-background=#f3f4f6] - The assistant's bubbles (dark: #23262d).
+ * @cssproperty [--ngx-chat-assistant-text-color=#1f2328] - Text of the assistant's bubbles (dark: #e6e8eb).
+ * @cssproperty [--ngx-chat-code-background=#e4e8ec] - Code background (dark: #2f333b).
+ * @cssproperty [--ngx-chat-link-color=#0a57d0] - Links in replies (dark: #9cc0fa).
+ * @cssproperty [--ngx-chat-error-color=#b42318] - Error notes (dark: #ffb4ab).
+ * @cssproperty [--ngx-chat-focus-color=#0a57d0] - Focus ring (dark: #8ab4f8).
+ * @cssproperty [--ngx-chat-shadow=0 6px 24px rgb(0 0 0 / 0.25)] - Shadow of the launcher and its panel.
+ * @cssproperty [--ngx-chat-panel-width=380px] - Width of the launcher panel.
+ * @cssproperty [--ngx-chat-panel-height=560px] - Height of the launcher panel.
+ * @cssproperty [--ngx-chat-launcher-size=56px] - Diameter of the launcher button.
+ * @cssproperty [--ngx-chat-offset=20px] - Distance of the launcher from the viewport's corner.
+ * @cssproperty [--ngx-chat-z-index=2147483000] - Stacking order of the launcher and its panel.
+ *
+ * @event {NgxChatOpenEvent} ngx-chat-open - The launcher panel opened.
+ * @event {NgxChatCloseEvent} ngx-chat-close - The launcher panel closed.
+ * @event {NgxChatSendEvent} ngx-chat-send - The reader sent a message (`event.text`); cancelable.
+ * @event {NgxChatMessageEvent} ngx-chat-message - A reply ended: `event.text`, `event.status` (`completed` or `cancelled`), `event.conversationId`.
+ * @event {NgxChatErrorEvent} ngx-chat-error - Something failed: `event.error` is `{code, message, detail, fatal}`.
+ * @event {NgxChatStatusEvent} ngx-chat-status - `event.status` changed: `connecting`, `streaming`, `reconnecting` or `idle`.
+ */
+export class NgxChat extends LitElement {
+  static override styles = [ngxChatStyles, markdownStyles];
+
+  static override properties = {
+    apiUrl: { attribute: 'api-url' },
+    token: {},
+    tokenUrl: { attribute: 'token-url' },
+    guest: { type: Boolean },
+    getToken: { attribute: false },
+    mode: { reflect: true },
+    theme: { reflect: true },
+    lang: {},
+    instanceId: { attribute: 'instance-id' },
+    opened: { type: Boolean, reflect: true },
+    strings: { attribute: false },
+    metadata: { attribute: false },
+  };
+
+  /** Base URL of the ngx-chat API, such as `https://api.example.com`. */
+  declare apiUrl: string;
+  /** A bearer token to send as is. When the API refuses it, `getToken`, `token-url` or `guest` (if set) supply a new one. */
+  declare token: string | undefined;
+  /** An async function returning a bearer token; called first, then once more after a 401 before giving up. */
+  declare getToken: TokenProvider | undefined;
+  /** A URL the widget POSTs to (with the page's cookies, same-origin) for `{"access_token": "…"}`. */
+  declare tokenUrl: string | undefined;
+  /** Use anonymous guest tokens from the API's `/auth/guest`. */
+  declare guest: boolean;
+  /** `inline` fills its container; `launcher` is a floating button that opens a panel. Defaults to `inline`. */
+  declare mode: 'inline' | 'launcher';
+  /** `light`, `dark`, or `auto` to follow the system setting. Defaults to `auto`. */
+  declare theme: 'light' | 'dark' | 'auto';
+  /** Language of the built-in strings: `en` or `es`. Defaults to the page's `<html lang>`, else English. */
+  declare lang: string;
+  /** Names this element's saved conversation in `sessionStorage`; give each element on a page its own. Defaults to the element's id, else `default`. */
+  declare instanceId: string | undefined;
+  /** Whether the launcher panel is open. */
+  declare opened: boolean;
+  /** Replacements for any built-in string, such as `{ title: 'Support' }`. */
+  declare strings: Partial<NgxChatStrings>;
+  /** Sent with every message as the request's `metadata`. */
+  declare metadata: Record<string, unknown>;
+
+  private readonly tokens = new TokenSource(
+    () => ({ apiUrl: this.apiUrl, token: this.token, getToken: this.getToken, tokenUrl: this.tokenUrl, guest: this.guest }),
+    () => this.store,
+  );
+
+  private readonly chat = new StreamController(this, {
+    settings: () => ({ apiUrl: this.apiUrl, metadata: this.metadata, strings: this.text }),
+    tokens: this.tokens,
+    store: () => this.store,
+    announce: (text) => this.announce(text),
+    onStatus: (status) => this.dispatchEvent(new NgxChatStatusEvent(status)),
+    onReplyEnd: (message) => {
+      if (message.status !== MESSAGE_STATUS.error) this.dispatchEvent(new NgxChatMessageEvent(message.text, message.status, this.chat.conversationId));
+    },
+    onError: (error) => this.dispatchEvent(new NgxChatErrorEvent(error)),
+    onRender: () => this.scroller.contentChanged(),
+  });
+
+  private readonly scroller = new ScrollController(this, () => this.renderRoot.querySelector<HTMLElement>('.log'));
+  private readonly viewport = new ViewportFit(this);
+  private readonly copyButtons = new CopyButtons();
+
+  constructor() {
+    super();
+    this.apiUrl = '';
+    this.guest = false;
+    this.mode = 'inline';
+    this.theme = 'auto';
+    this.opened = false;
+    this.strings = {};
+    this.metadata = {};
+  }
+
+  /** What the widget is doing: `idle`, `connecting`, `streaming` or `reconnecting`. */
+  get status(): ChatStatus {
+    return this.chat.status;
+  }
+
+  /** The conversation so far, oldest first (a copy). */
+  get messages(): NgxChatMessage[] {
+    return this.chat.messages.map(({ role, text, status }) => ({ role, text, status }));
+  }
+
+  /** The API's id of the current conversation, once the first reply started. */
+  get conversationId(): string | undefined {
+    return this.chat.conversationId;
+  }
+
+  /** Opens the launcher panel and moves focus to its input. */
+  open(): void {
+    if (this.mode !== 'launcher' || this.opened) return;
+    this.opened = true;
+    this.dispatchEvent(new NgxChatOpenEvent());
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.input')?.focus());
+  }
+
+  /** Closes the launcher panel and returns focus to the launcher button. */
+  close(): void {
+    if (!this.opened) return;
+    this.opened = false;
+    this.dispatchEvent(new NgxChatCloseEvent());
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.launcher')?.focus());
+  }
+
+  /**
+   * Sends `text` as the reader's message. Returns false (and sends nothing) when it is blank,
+   * when a reply is still streaming, or when an `ngx-chat-send` listener called `preventDefault()`.
+   */
+  send(text: string): boolean {
+    const message = text.trim();
+    if (message === '' || this.chat.busy) return false;
+    // dispatchEvent answers false when a listener cancelled the send.
+    if (!this.dispatchEvent(new NgxChatSendEvent(message)) || !this.chat.send(message)) return false;
+    this.scroller.jump();
+    return true;
+  }
+
+  /** Stops the reply being written; its text so far stays, marked as stopped. */
+  stop(): void {
+    this.chat.stop();
+  }
+
+  /** Starts a new conversation, forgetting the current one. */
+  clear(): void {
+    this.chat.clear();
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('online', this.handleConnectivity);
+    window.addEventListener('offline', this.handleConnectivity);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('online', this.handleConnectivity);
+    window.removeEventListener('offline', this.handleConnectivity);
+    this.viewport.follow(false);
+    this.copyButtons.dispose();
+  }
+
+  protected override firstUpdated(): void {
+    void this.chat.restore();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    const authChanged = changed.has('token') || changed.has('tokenUrl') || changed.has('guest') || changed.has('getToken');
+    if (authChanged && !changed.has('apiUrl')) this.tokens.reset();
+    if (changed.has('apiUrl') && changed.get('apiUrl') !== undefined) {
+      this.tokens.reset();
+      void this.chat.restore();
+    }
+    this.viewport.follow(this.mode === 'launcher' && this.opened);
+  }
+
+  // The log is role="log" but aria-live="off": the separate live region speaks whole sentences,
+  // where a live log would read out every token as it lands.
+  protected override render() {
+    const strings = this.text;
+    const launcher = this.mode === 'launcher';
+    const panel = html`<section
+      id="panel"
+      part="panel"
+      class="panel"
+      role=${launcher ? 'dialog' : 'region'}
+      aria-labelledby="title"
+      ?hidden=${launcher && !this.opened}
+      @keydown=${this.handlePanelKeydown}
+    >
+      <div part="header" class="header">
+        <span id="title" class="title"><slot name="title">${strings.title}</slot></span>
+        ${launcher ? html`<button type="button" class="icon-button" aria-label=${strings.closeChat} @click=${this.close}>${ICONS.close}</button>` : nothing}
+      </div>
+      <div class="body">
+        <div part="log" class="log" role="log" aria-live="off" aria-label=${strings.logLabel} tabindex="0" @click=${this.handleLogClick}>
+          ${this.chat.messages.length === 0
+            ? html`<div class="empty"><slot name="greeting">${strings.greeting}</slot></div>`
+            : this.chat.messages.map((message) => renderMessage(message, strings))}
+        </div>
+        ${this.scroller.showJump ? html`<button type="button" class="jump" @click=${() => this.scroller.jump()}>${strings.jumpToLatest}</button>` : nothing}
+      </div>
+      <div class="status" aria-hidden="true">${this.statusText(strings)}</div>
+      <form part="composer" class="composer" @submit=${this.handleSubmit}>
+        <textarea part="input" class="input" rows="1" aria-label=${strings.inputLabel} placeholder=${strings.placeholder} @keydown=${this.handleInputKeydown}></textarea>
+        ${this.chat.busy
+          ? html`<button type="button" part="stop-button" class="stop" @click=${this.stop}>${strings.stop}</button>`
+          : html`<button type="submit" part="send-button" class="send" aria-label=${strings.send}>${ICONS.send}</button>`}
+      </form>
+    </section>`;
+    const live = html`<div class="sr-only live" aria-live="polite"></div>`;
+    if (!launcher) return html`${panel}${live}`;
+    return html`${panel}${renderLauncher(this.opened, strings, () => (this.opened ? this.close() : this.open()))}${live}`;
+  }
+
+  /** The strings in effect: the language's, with `strings` on top. */
+  private get text(): NgxChatStrings {
+    return resolveStrings(this.lang || document.documentElement.lang || 'en', this.strings);
+  }
+
+  private get store(): SessionStore {
+    return new SessionStore(this.instanceId || this.id || 'default');
+  }
+
+  private statusText(strings: NgxChatStrings): string {
+    if (this.chat.status === CHAT_STATUS.connecting) return strings.connecting;
+    if (this.chat.status === CHAT_STATUS.reconnecting) return navigator.onLine ? strings.reconnecting : strings.offline;
+    return '';
+  }
+
+  /** Speaks `text` through the polite live region. */
+  private announce(text: string): void {
+    announceIn(this.renderRoot.querySelector('.live'), text);
+  }
+
+  /** The status line says "offline" while the browser is. */
+  private readonly handleConnectivity = () => this.requestUpdate();
+
+  private handleSubmit(event: SubmitEvent): void {
+    event.preventDefault();
+    const input = this.renderRoot.querySelector<HTMLTextAreaElement>('.input');
+    if (input && this.send(input.value)) input.value = '';
+  }
+
+  private handleInputKeydown(event: KeyboardEvent): void {
+    // Enter sends, Shift+Enter adds a line; Enter that confirms an IME composition does neither.
+    if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+    event.preventDefault();
+    this.renderRoot.querySelector('form')?.requestSubmit();
+  }
+
+  private handlePanelKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this.mode === 'launcher' && this.opened) {
+      event.stopPropagation();
+      this.close();
+    }
+  }
+
+  /** Copy buttons of code blocks (rendered outside Lit, hence one delegated listener). */
+  private handleLogClick(event: MouseEvent): void {
+    this.copyButtons.handleClick(event, this.text);
+  }
+}
+
+if (!customElements.get('ngx-chat')) customElements.define('ngx-chat', NgxChat);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ngx-chat': NgxChat;
+  }
+}

@@ -1,0 +1,313 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ConversationMessage } from '../server/stores/conversation-store.js';
+import type { EventSourceMessage } from '@microsoft/fetch-event-source';
+import { ApiError, FAILURE, apiEndpoint, authorizedJson, classifyFailure, failureMessage, isOriginAllowed } from './internal/api-client.js';
+import { RETRY_POLICY, backoffDelay, waitToRetry } from './internal/backoff.js';
+import { CHAT_STATUS, MESSAGE_STATUS, type ChatMessage, type ChatStatus, type MessageStatus } from './internal/chat-state.js';
+import { MarkdownView } from './internal/markdown-view.js';
+import { Reply, newRequestId, type ReplyPosition } from './internal/reply.js';
+import type { SessionStore } from './internal/session-store.js';
+import { readStream } from './internal/stream-connection.js';
+import type { NgxChatStrings } from './internal/strings.js';
+import type { TokenSource } from './internal/token-source.js';
+
+/** A failure, as reported in `ngx-chat-error`. */
+export interface ChatError {
+  /** The API's error code (`conversation_busy`, …), `reply_failed` for an `error` event, or the browser's error name. */
+  code: string;
+  /** What the reader was shown, in the widget's language. */
+  message: string;
+  /** The technical cause, in English. */
+  detail: string;
+  /** True when the widget gave up; false for a failure it recovers from by itself. */
+  fatal: boolean;
+}
+
+/** What the controller needs from its element. */
+export interface StreamControllerOptions {
+  /** The element's current settings, read at each request. */
+  settings(): { apiUrl: string; metadata: Record<string, unknown>; strings: NgxChatStrings };
+  tokens: TokenSource;
+  store(): SessionStore;
+  /** Puts text in the polite live region. */
+  announce(text: string): void;
+  onStatus(status: ChatStatus): void;
+  /** A reply ended (completed, stopped or failed). */
+  onReplyEnd(message: ChatMessage): void;
+  onError(error: ChatError): void;
+  /** New text was rendered. */
+  onRender(): void;
+}
+
+/**
+ * Sends messages and streams the replies into `messages`: retries with backoff and
+ * `Last-Event-ID`, refreshes the token once on a 401, stops, and restores a conversation after a
+ * page reload. Draws nothing; the element renders `messages` and `status`.
+ */
+export class StreamController implements ReactiveController {
+  /** The conversation as shown, oldest first. */
+  messages: ChatMessage[] = [];
+  status: ChatStatus = CHAT_STATUS.idle;
+  conversationId: string | undefined;
+  private active: Reply | undefined;
+  private run: AbortController | undefined;
+  private restoring: AbortController | undefined;
+  private frame = 0;
+  private nextKey = 0;
+  /** The DELETE of the last stopped stream: a new message waits for it, or the API would still find the conversation busy. */
+  private stopping: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly options: StreamControllerOptions,
+  ) {
+    host.addController(this);
+  }
+
+  /** True while a reply is in flight. */
+  get busy(): boolean {
+    return this.active !== undefined;
+  }
+
+  hostConnected(): void {
+    // Moved in the DOM: the reply that was streaming resumes where it stood.
+    if (this.active && !this.run) this.start(this.active);
+  }
+
+  hostDisconnected(): void {
+    this.run?.abort();
+    this.run = undefined;
+    this.restoring?.abort();
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+  }
+
+  /** Sends `text` as the user's next message. Returns false when a reply is still in flight. */
+  send(text: string): boolean {
+    if (this.active) return false;
+    this.restoring?.abort();
+    this.messages = [...this.messages, this.message('user', text, MESSAGE_STATUS.completed), this.message('assistant', '', MESSAGE_STATUS.streaming)];
+    this.start(new Reply(this.messages[this.messages.length - 1], text, this.options.announce));
+    return true;
+  }
+
+  /** Stops the reply in flight: the partial text stays, marked as stopped. */
+  stop(): void {
+    const reply = this.active;
+    if (!reply) return;
+    if (!reply.streamId) {
+      // Nothing to DELETE yet. An attempt in flight brings the id with `start` in a moment, and
+      // handle() stops then; a broken one may never bring it, so the reply stops here.
+      reply.stopRequested = true;
+      if (this.status === CHAT_STATUS.reconnecting) this.end(reply, MESSAGE_STATUS.cancelled, this.strings.stopped);
+      return;
+    }
+    const streamId = reply.streamId;
+    this.stopping = authorizedJson(this.settings.apiUrl, `/stream/chat/${encodeURIComponent(streamId)}`, { method: 'DELETE' }, this.options.tokens, new AbortController().signal).then(
+      () => undefined,
+      // The stream may have just ended or expired; either way it is no longer generating.
+      () => undefined,
+    );
+    this.end(reply, MESSAGE_STATUS.cancelled, this.strings.stopped);
+  }
+
+  /** Forgets the conversation (and stops a reply in flight). */
+  clear(): void {
+    if (this.active) this.stop();
+    this.run?.abort();
+    this.restoring?.abort();
+    this.active = undefined;
+    this.messages = [];
+    this.conversationId = undefined;
+    this.options.store().clear();
+    this.setStatus(CHAT_STATUS.idle);
+    this.host.requestUpdate();
+  }
+
+  /** Restores the saved conversation after a reload, and reattaches to its reply in flight. */
+  async restore(): Promise<void> {
+    const saved = this.options.store().load();
+    if (!saved || this.messages.length > 0 || this.active || !this.settings.apiUrl) return;
+    this.restoring?.abort();
+    const restoring = new AbortController();
+    this.restoring = restoring;
+    this.setStatus(CHAT_STATUS.connecting);
+    let history: ConversationMessage[];
+    try {
+      const path = `/conversations/${encodeURIComponent(saved.conversationId)}`;
+      ({ messages: history } = await authorizedJson<{ messages: ConversationMessage[] }>(this.settings.apiUrl, path, { cache: 'no-store' }, this.options.tokens, restoring.signal));
+    } catch (err) {
+      if (restoring.signal.aborted) return;
+      this.setStatus(CHAT_STATUS.idle);
+      if (err instanceof ApiError && err.status === 404) this.options.store().clear();
+      else this.report(err, false);
+      return;
+    }
+    if (restoring.signal.aborted) return;
+    this.conversationId = saved.conversationId;
+    this.messages = history.map((entry) => this.message(entry.role, entry.content, entry.status === 'streaming' ? MESSAGE_STATUS.streaming : entry.status));
+    const last = history.at(-1);
+    const lastMessage = this.messages.at(-1);
+    if (last?.role === 'assistant' && last.status === 'streaming' && last.stream_id && lastMessage) {
+      // The saved position belongs to this stream only if the ids match; else replay it whole.
+      const position: ReplyPosition = saved.reply?.streamId === last.stream_id ? saved.reply : { streamId: last.stream_id, lastEventId: `${last.stream_id}:0`, nextChunk: 0, text: '' };
+      this.start(new Reply(lastMessage, undefined, this.options.announce, position));
+    } else {
+      for (const message of this.messages) if (message.status === MESSAGE_STATUS.streaming) message.status = MESSAGE_STATUS.error;
+      this.setStatus(CHAT_STATUS.idle);
+    }
+    this.host.requestUpdate();
+  }
+
+  private get settings() {
+    return this.options.settings();
+  }
+
+  private get strings(): NgxChatStrings {
+    return this.settings.strings;
+  }
+
+  private message(role: ChatMessage['role'], text: string, status: MessageStatus): ChatMessage {
+    const message: ChatMessage = { key: this.nextKey++, role, text, status };
+    if (role === 'assistant') {
+      message.view = new MarkdownView(this.strings.copyCode);
+      if (status !== MESSAGE_STATUS.streaming) {
+        message.view.write(text);
+        message.view.end();
+      }
+    }
+    return message;
+  }
+
+  private start(reply: Reply): void {
+    this.active = reply;
+    const run = new AbortController();
+    this.run = run;
+    this.setStatus(reply.lastEventId ? CHAT_STATUS.reconnecting : CHAT_STATUS.connecting);
+    this.host.requestUpdate();
+    this.pump(reply, run.signal).catch((err: unknown) => {
+      if (!run.signal.aborted) this.fail(reply, err);
+    });
+  }
+
+  /** Reads the reply's stream until its end, retrying what can be retried. */
+  private async pump(reply: Reply, signal: AbortSignal): Promise<void> {
+    await this.stopping;
+    let failures = 0;
+    let refresh = false;
+    let refreshed = false;
+    while (!signal.aborted && !reply.done) {
+      try {
+        const token = refresh ? await this.options.tokens.refresh(signal) : await this.options.tokens.get(signal);
+        refresh = false;
+        await readStream({
+          url: apiEndpoint(this.settings.apiUrl, '/stream/chat'),
+          token,
+          lastEventId: reply.lastEventId,
+          body: JSON.stringify({ message: reply.prompt, metadata: this.settings.metadata, conversation_id: this.conversationId, request_id: reply.requestId }),
+          signal,
+          onEvent: (event) => this.handle(reply, event),
+          isDone: () => reply.done,
+        });
+        return;
+      } catch (err) {
+        if (signal.aborted || reply.done) return;
+        if (reply.takeProgress()) {
+          failures = 0;
+          refreshed = false;
+        }
+        const failure = classifyFailure(err);
+        if (failure === FAILURE.auth && !refreshed) {
+          refresh = refreshed = true;
+          continue;
+        }
+        if (failure === FAILURE.fatal || failure === FAILURE.auth) throw err;
+        if (failure === FAILURE.network && (await isOriginAllowed(this.settings.apiUrl, signal)) === false) {
+          throw new ApiError(403, 'origin_not_allowed', `The API does not allow the origin ${location.origin}; add it to ALLOWED_ORIGINS.`);
+        }
+        // A busy conversation ended that request's stream with an error; the retry needs a new id.
+        if (err instanceof ApiError && err.status === 409) reply.requestId = newRequestId();
+        if (navigator.onLine) failures += 1;
+        if (failures > RETRY_POLICY.maxFailures) throw err;
+        this.setStatus(CHAT_STATUS.reconnecting);
+        this.report(err, false);
+        await waitToRetry(backoffDelay(failures, err instanceof ApiError ? err.retryAfterMs : undefined), signal);
+      }
+    }
+  }
+
+  private handle(reply: Reply, event: EventSourceMessage): void {
+    const applied = reply.apply(event);
+    switch (applied.kind) {
+      case 'start':
+        this.conversationId = applied.data.conversation_id;
+        this.setStatus(CHAT_STATUS.streaming);
+        this.save();
+        if (reply.stopRequested) this.stop();
+        return;
+      case 'chunk':
+        if (this.status !== CHAT_STATUS.streaming) this.setStatus(CHAT_STATUS.streaming);
+        if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+        return;
+      case 'end':
+        this.end(reply, applied.data.status === 'cancelled' ? MESSAGE_STATUS.cancelled : MESSAGE_STATUS.completed, applied.data.status === 'cancelled' ? this.strings.stopped : this.strings.replyComplete);
+        return;
+      case 'error':
+        this.end(reply, MESSAGE_STATUS.error, this.strings.replyFailed, this.strings.replyFailed);
+        this.options.onError({ code: 'reply_failed', message: this.strings.replyFailed, detail: applied.data.error, fatal: true });
+        return;
+      default:
+    }
+  }
+
+  /** Renders what arrived since the last frame: at most once per animation frame. */
+  private flush(): void {
+    this.frame = 0;
+    if (!this.active) return;
+    this.active.flush();
+    this.save();
+    this.options.onRender();
+    this.host.requestUpdate();
+  }
+
+  private end(reply: Reply, status: MessageStatus, closing: string, note?: string): void {
+    cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    if (this.active === reply) {
+      this.run?.abort();
+      this.run = undefined;
+      this.active = undefined;
+    }
+    reply.finish(status, closing, note);
+    this.save();
+    this.setStatus(CHAT_STATUS.idle);
+    this.options.onRender();
+    this.host.requestUpdate();
+    this.options.onReplyEnd(reply.message);
+  }
+
+  private fail(reply: Reply, err: unknown): void {
+    const message = failureMessage(err, this.strings);
+    if (reply.done) return;
+    this.end(reply, MESSAGE_STATUS.error, message, message);
+    this.report(err, true);
+  }
+
+  private report(err: unknown, fatal: boolean): void {
+    const code = err instanceof ApiError ? err.code : err instanceof Error ? err.name : 'unknown';
+    this.options.onError({ code, message: fatal ? failureMessage(err, this.strings) : this.strings.reconnecting, detail: String(err instanceof Error ? err.message : err), fatal });
+  }
+
+  private save(): void {
+    if (!this.conversationId) return;
+    this.options.store().save({ conversationId: this.conversationId, reply: this.active?.position() });
+  }
+
+  private setStatus(status: ChatStatus): void {
+    if (status === this.status) return;
+    this.status = status;
+    this.options.onStatus(status);
+    this.host.requestUpdate();
+  }
+}
+
