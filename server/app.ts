@@ -4,6 +4,8 @@ import { requireAuth } from './auth/require-auth.js';
 import { conversationRoutes } from './conversation-routes.js';
 import { corsAllowList } from './cors.js';
 import { handleErrors, handleNotFound } from './errors.js';
+import { handleMetrics, healthRoutes } from './ops-routes.js';
+import { chatRateLimit, guestRateLimit, loginRateLimit } from './rate-limits.js';
 import { requestLog } from './request-log.js';
 import type { Services } from './services.js';
 import { sseCompression } from './sse/sse-compression.js';
@@ -22,12 +24,13 @@ export function createApp(services: Services): Express {
   const { config } = services;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  // Behind a reverse proxy, TRUST_PROXY makes req.ip the client's address (for per-IP limits).
+  app.set('trust proxy', config.trustProxy);
   app.use(requestLog(services.log));
 
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(healthRoutes(services));
+  // With METRICS_PORT the metrics are served there instead (server/main.ts), away from the public port.
+  if (config.metricsPort === undefined) app.get('/metrics', handleMetrics(services));
 
   // Public, for every origin: mounted before the API's CORS allow-list.
   app.use(widgetAssets({ allowedOrigins: config.allowedOrigins }));
@@ -35,6 +38,14 @@ export function createApp(services: Services): Express {
   const api = express.Router();
   api.use(corsAllowList(config.allowedOrigins));
   api.use(express.json({ limit: BODY_LIMIT, strict: false }));
+  const limits = {
+    chatPerMinute: config.rateLimitPerMinute,
+    loginPerMinute: config.loginRateLimitPerMinute,
+    guestPerMinute: config.guestRateLimitPerMinute,
+    store: services.rateLimitStore,
+  };
+  api.post('/auth/login', loginRateLimit(limits));
+  api.post('/auth/guest', guestRateLimit(limits));
   api.use(
     authRoutes({
       users: services.users,
@@ -47,7 +58,7 @@ export function createApp(services: Services): Express {
     }),
   );
   const auth = requireAuth(services.verifier);
-  api.use('/stream', sseCompression(), auth);
+  api.use('/stream', sseCompression(), auth, chatRateLimit(limits));
   api.use('/conversations', auth);
   api.use(streamRoutes(services));
   api.use(conversationRoutes(services));

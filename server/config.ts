@@ -93,6 +93,30 @@ export interface Config {
   chunkMaxBytes: number;
   /** Redis connection URL; when set, streams and conversations live in Redis. */
   redisUrl: string | undefined;
+  /** Bearer token `/metrics` requires, when set. */
+  metricsToken: string | undefined;
+  /** Serve `/metrics` on this separate port (and not on the API's), when set. */
+  metricsPort: number | undefined;
+  /** New messages per user per minute. Defaults to 30. */
+  rateLimitPerMinute: number;
+  /** Login attempts per IP per minute. Defaults to 10. */
+  loginRateLimitPerMinute: number;
+  /** Guest tokens per IP per minute. Defaults to 30. */
+  guestRateLimitPerMinute: number;
+  /** Open streams one user may have on one instance. Defaults to 5. */
+  maxConcurrentStreamsPerUser: number;
+  /** Open streams one instance holds before answering 503. Defaults to 10000. */
+  maxOpenStreams: number;
+  /** On SIGTERM/SIGINT, how long running replies may take to finish, in ms. Defaults to 10000. */
+  shutdownGraceMs: number;
+  /** Longest wait for a request's headers, in ms. Defaults to 10000. */
+  headersTimeoutMs: number;
+  /** Longest wait for a whole request (headers and body), in ms. Defaults to 30000. */
+  requestTimeoutMs: number;
+  /** Express's `trust proxy`: false, or the number of proxies, or addresses such as `loopback`. Defaults to false. */
+  trustProxy: boolean | number | string;
+  /** Human-readable logs instead of JSON lines. Defaults to on outside production when stdout is a terminal. */
+  logPretty: boolean;
   /** pino log level. Defaults to `info`. */
   logLevel: string;
 }
@@ -181,6 +205,14 @@ function readLogLevel(env: Env): string {
   const level = readString(env, 'LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(level)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}".`);
   return level;
+}
+
+function readTrustProxy(env: Env): boolean | number | string {
+  const raw = readString(env, 'TRUST_PROXY');
+  if (raw === undefined || raw === 'off' || raw === 'false') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (!/^[\w.:/,\s-]+$/.test(raw)) throw new ConfigError(`TRUST_PROXY must be off, a number of proxies, or addresses such as "loopback", got "${raw}".`);
+  return raw;
 }
 
 function readRedisUrl(env: Env): string | undefined {
@@ -296,6 +328,18 @@ export function loadConfig(env: Env = process.env): Config {
     chunkMaxBytes: readInt(env, 'CHUNK_MAX_BYTES', 8192, 1, 1_048_576),
     redisUrl: readRedisUrl(env),
     logLevel: readLogLevel(env),
+    metricsToken: readString(env, 'METRICS_TOKEN'),
+    metricsPort: env.METRICS_PORT ? readInt(env, 'METRICS_PORT', 0, 1, 65535) : undefined,
+    rateLimitPerMinute: readInt(env, 'RATE_LIMIT_PER_MINUTE', 30, 1),
+    loginRateLimitPerMinute: readInt(env, 'LOGIN_RATE_LIMIT_PER_MINUTE', 10, 1),
+    guestRateLimitPerMinute: readInt(env, 'GUEST_RATE_LIMIT_PER_MINUTE', 30, 1),
+    maxConcurrentStreamsPerUser: readInt(env, 'MAX_CONCURRENT_STREAMS_PER_USER', 5, 1),
+    maxOpenStreams: readInt(env, 'MAX_OPEN_STREAMS', 10_000, 1),
+    shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
+    headersTimeoutMs: readInt(env, 'HEADERS_TIMEOUT_MS', 10_000, 100),
+    requestTimeoutMs: readInt(env, 'REQUEST_TIMEOUT_MS', 30_000, 100),
+    trustProxy: readTrustProxy(env),
+    logPretty: readSwitch(env, 'LOG_PRETTY', !production && Boolean(process.stdout.isTTY)),
   };
 }
 

@@ -1,10 +1,10 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
 
 /**
- * Creates the process logger: JSON lines on stdout. Authorization headers, cookies,
+ * Creates the process logger: JSON lines on stdout (or `destination`), human-readable with `pretty`. Authorization headers, cookies,
  * passwords and tokens are redacted wherever they appear, so no credential reaches a log.
  */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export function createLogger(level: string, destination?: DestinationStream, pretty = false): Logger {
   const options = {
     level,
     redact: {
@@ -18,7 +18,9 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
       censor: '[redacted]',
     },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  // pino-pretty runs in a worker thread, off the event loop that serves streams.
+  return pretty ? pino(options, pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'HH:MM:ss.l' } })) : pino(options);
 }
 
 export type { Logger };

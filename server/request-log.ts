@@ -9,7 +9,9 @@ import type { Logger } from './logger.js';
  */
 export function requestLog(log: Logger): RequestHandler {
   return (req, res, next) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
+    // The stream routes measure time to first event from here.
+    res.locals.startedAt = started;
     res.once('close', () => {
       const claims = (req as Request & { claims?: TokenClaims }).claims;
       log.info(
@@ -17,7 +19,7 @@ export function requestLog(log: Logger): RequestHandler {
           method: req.method,
           path: req.path,
           status: res.statusCode,
-          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          ms: Math.round((performance.now() - started) * 100) / 100,
           user: claims?.sub,
           origin: req.headers.origin,
           aborted: !res.writableFinished,

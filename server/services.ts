@@ -1,4 +1,6 @@
+import type { Store } from 'express-rate-limit';
 import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agent } from './agents/agent.js';
 import { createOrchestrator } from './agents/create-orchestrator.js';
 import type { Orchestrator } from './agents/orchestrator.js';
@@ -7,6 +9,9 @@ import { TokenVerifier } from './auth/token-verifier.js';
 import { UserStore } from './auth/user-store.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import { redisRateLimitStore } from './rate-limits.js';
+import { OpenStreams } from './stream/open-streams.js';
 import type { ConversationStore } from './stores/conversation-store.js';
 import { createStores } from './stores/create-stores.js';
 import type { EventLog } from './stores/event-log.js';
@@ -20,6 +25,20 @@ export interface Services {
   issuer: TokenIssuer | undefined;
   events: EventLog;
   conversations: ConversationStore;
+  /** Prometheus metrics of this instance. */
+  metrics: Metrics;
+  /** Stream responses open on this instance, with their caps. */
+  openStreams: OpenStreams;
+  /** True once shutdown has begun: the instance reports not ready. */
+  readonly draining: boolean;
+  /** Ready to serve: not draining, and the stores reachable. */
+  ready(): Promise<boolean>;
+  /** Begins a graceful shutdown: not ready from now on; running replies may still finish. */
+  drain(): void;
+  /** Waits for the running replies to finish, up to `ms`; true when they all did. */
+  settle(ms: number): Promise<boolean>;
+  /** Where rate-limit counters live: Redis when configured (one limit across instances), else this process. */
+  rateLimitStore: ((prefix: string) => Store) | undefined;
   /** Picks the agent for each message. */
   orchestrator: Orchestrator;
   /** Fires when the process shuts down; running generations stop. */
@@ -30,15 +49,18 @@ export interface Services {
   close(): Promise<void>;
 }
 
+/** How long closing waits for open readers to write the terminal events of their streams. */
+const READER_DRAIN_MS = 2000;
+
 /** Parts a caller (a test, or a later issue's wiring) may supply instead of the defaults. */
-export type ServiceOverrides = Partial<Pick<Services, 'log' | 'users' | 'events' | 'conversations'>> & {
+export type ServiceOverrides = Partial<Pick<Services, 'log' | 'users' | 'events' | 'conversations' | 'metrics'>> & {
   /** The only agent, replacing those `AGENT` and `AGENTS` configure. */
   agent?: Agent;
 };
 
 /** Builds the services for `config`: stores in Redis when `REDIS_URL` is set (else in memory) and the agents `AGENT` and `AGENTS` name, unless overridden. */
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
-  const log = overrides.log ?? createLogger(config.logLevel);
+  const log = overrides.log ?? createLogger(config.logLevel, undefined, config.logPretty);
   const users = overrides.users ?? (config.authUsersPath ? UserStore.fromFile(config.authUsersPath) : config.production ? undefined : await UserStore.development());
   const shutdown = new AbortController();
   // Every running generation listens to this one signal; thousands at once are expected.
@@ -46,6 +68,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const jobs = new Set<Promise<void>>();
   const stores = createStores(config, log, overrides);
   const { events, conversations } = stores;
+  let draining = false;
+  const openStreams = new OpenStreams({ perUser: config.maxConcurrentStreamsPerUser, total: config.maxOpenStreams });
   return {
     config,
     log,
@@ -54,6 +78,26 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     issuer: config.jwtSecret ? new TokenIssuer({ secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience }) : undefined,
     events,
     conversations,
+    metrics: overrides.metrics ?? new Metrics(),
+    openStreams,
+    get draining() {
+      return draining;
+    },
+    async ready() {
+      return !draining && (await stores.ping());
+    },
+    drain() {
+      draining = true;
+    },
+    async settle(ms) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+      const done = Promise.all(jobs).then(() => true);
+      const settled = await Promise.race([done, timedOut]);
+      clearTimeout(timer);
+      return settled;
+    },
+    rateLimitStore: stores.redis ? redisRateLimitStore(stores.redis) : undefined,
     orchestrator: createOrchestrator(config, log, overrides.agent),
     shutdownSignal: shutdown.signal,
     track(job) {
@@ -63,6 +107,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     async close() {
       shutdown.abort();
       await Promise.all(jobs);
+      // Readers still hold the last events (each job ended with a terminal one); let them write them.
+      for (let waited = 0; openStreams.size > 0 && waited < READER_DRAIN_MS; waited += 10) await sleep(10);
       await stores.close();
     },
   };

@@ -15,10 +15,19 @@ class BenchAgent implements Agent {
 }
 
 /**
- * The API as shipped — auth, CORS, compression negotiation, the event log (memory, or Redis with
- * `REDIS_URL`) — with the benchmark's workload as its agent.
+ * The API as shipped — auth, CORS, rate limiting, metrics, compression negotiation, the event
+ * log (memory, or Redis with `REDIS_URL`) — with the benchmark's workload as its agent. One
+ * benchmark user opens thousands of streams, so the per-user caps are lifted; the chunk buffer is
+ * off so every server in the matrix sends the same events.
  */
-const config = loadConfig({ ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+const config = loadConfig({
+  LOG_LEVEL: 'warn',
+  CHUNK_FLUSH_MS: '0',
+  RATE_LIMIT_PER_MINUTE: '100000000',
+  MAX_CONCURRENT_STREAMS_PER_USER: '100000',
+  MAX_OPEN_STREAMS: '20000',
+  ...process.env,
+});
 const services = await createServices(config, { agent: new BenchAgent() });
 const server = createServer(createApp(services));
 listenForBench(server);

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { ConversationStore } from './conversation-store.js';
@@ -12,6 +13,10 @@ import { RedisEventLog } from './redis-event-log.js';
 export interface Stores {
   events: EventLog;
   conversations: ConversationStore;
+  /** The Redis client the stores share, for other state that must be shared between instances (rate limits). */
+  redis: Redis | undefined;
+  /** True when the stores can serve: always for memory; Redis answers PING. */
+  ping(): Promise<boolean>;
   /** Closes both stores, then the Redis client they share, if any. */
   close(): Promise<void>;
 }
@@ -38,6 +43,16 @@ export function createStores(config: Config, log: Logger, overrides: Partial<Pic
   return {
     events,
     conversations,
+    redis: client,
+    async ping() {
+      if (!client) return true;
+      try {
+        return (await client.ping()) === 'PONG';
+      } catch {
+        // Unreachable: the readiness check reports it; the client keeps reconnecting by itself.
+        return false;
+      }
+    },
     async close() {
       await events.close();
       await conversations.close();

@@ -32,7 +32,14 @@ function readId(body: Record<string, unknown>, field: string): string | undefine
  */
 export function parseChatRequest(req: Request, maxMessageLength: number): ChatRequest {
   if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'Send the message as Content-Type: application/json.');
-  const body: unknown = req.body;
+  return parseChatBody(req.body, maxMessageLength);
+}
+
+/**
+ * Validates a chat message already decoded from JSON (an HTTP body or a WebSocket message).
+ * @throws HttpError 400 for a malformed field, 413 for a message over `maxMessageLength`.
+ */
+export function parseChatBody(body: unknown, maxMessageLength: number): ChatRequest {
   if (!isPlainObject(body)) throw new HttpError(400, 'invalid_body', 'The body must be a JSON object: {"message": "…"}.');
   const { message, metadata } = body;
   if (message === undefined) throw new HttpError(400, 'missing_message', 'The body needs a "message" string.');

@@ -4,6 +4,8 @@ import { STREAM_EVENT, type ChunkData, type EndData, type ErrorData, type StartD
 import type { ConversationMessage, ConversationStore } from '../stores/conversation-store.js';
 import type { StreamRecord, StreamWriter } from '../stores/event-log.js';
 import type { Logger } from '../logger.js';
+import { STREAM_ERROR_REASON, type Metrics, type StreamErrorReason } from '../metrics.js';
+import { StoreUnavailableError } from '../stores/store-errors.js';
 import { coalesceChunks, type ChunkBufferOptions } from './chunk-buffer.js';
 
 /** Limits on one stream's generation. */
@@ -32,6 +34,7 @@ export interface StreamJob {
   /** Fires on shutdown. */
   shutdownSignal: AbortSignal;
   log: Logger;
+  metrics: Metrics;
 }
 
 /** Why a generation was interrupted. */
@@ -63,6 +66,7 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
   const started = Date.now();
   const progress = { content: '', chunks: 0 };
   let outcome: 'completed' | 'cancelled' | 'error' = 'error';
+  let errorReason: StreamErrorReason = STREAM_ERROR_REASON.agent;
   try {
     await appendJson(writer, STREAM_EVENT.start, {
       conversation_id: record.conversationId,
@@ -79,17 +83,41 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
     // (after a reply grew too long) would otherwise hold the upstream connection open.
     abort.abort();
     outcome = reason === STOP_REASON.cancelled ? 'cancelled' : 'error';
+    errorReason = errorReasonOf(reason, err);
     await writeFailure(job, reason, err);
   } finally {
     clearTimeout(timer);
     writer.stopSignal.removeEventListener('abort', onStop);
     job.shutdownSignal.removeEventListener('abort', onShutdown);
     await finish(job, progress.content, outcome);
+    countOutcome(job.metrics, outcome, errorReason, Date.now() - started);
     job.log.info(
       { streamId: record.streamId, user: record.owner, outcome, chunks: progress.chunks, bytes: Buffer.byteLength(progress.content), ms: Date.now() - started },
       'stream finished',
     );
   }
+}
+
+/** The `stream_chat_error_total` reason for a failed generation. */
+function errorReasonOf(stop: StopReason | undefined, cause: unknown): StreamErrorReason {
+  switch (stop) {
+    case STOP_REASON.timeout:
+      return STREAM_ERROR_REASON.timeout;
+    case STOP_REASON.shutdown:
+      return STREAM_ERROR_REASON.shutdown;
+    case STOP_REASON.tooLong:
+      return STREAM_ERROR_REASON.tooLong;
+    default:
+      if (cause instanceof StoreUnavailableError) return STREAM_ERROR_REASON.store;
+      return cause instanceof AgentError && cause.reason !== 'other' ? STREAM_ERROR_REASON.upstream : STREAM_ERROR_REASON.agent;
+  }
+}
+
+function countOutcome(metrics: Metrics, outcome: 'completed' | 'cancelled' | 'error', reason: StreamErrorReason, ms: number): void {
+  metrics.duration.observe(ms / 1000);
+  if (outcome === 'completed') metrics.completed.inc();
+  else if (outcome === 'cancelled') metrics.cancels.inc();
+  else metrics.errors.inc({ reason });
 }
 
 /** Appends the agent's pieces as `chunk` events, keeping `progress.content` up to date. */

@@ -11,7 +11,7 @@ function runMain(env: Record<string, string>): Promise<{ code: number | null; st
     let stderr = '';
     child.stdout.on('data', (data) => {
       stdout += data;
-      if (stdout.includes('listening')) child.kill('SIGTERM');
+      if (stdout.includes('listening') && !child.killed) child.kill('SIGTERM');
     });
     child.stderr.on('data', (data) => (stderr += data));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));

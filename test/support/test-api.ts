@@ -4,6 +4,21 @@ import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createServices, type ServiceOverrides, type Services } from '../../server/services.js';
 
+/**
+ * What tests run with unless they say otherwise: quiet, no pacing, the chunk buffer off (most
+ * tests check one event per agent piece), and limits high enough for a test's bursts of requests
+ * from one user (the limit tests set their own).
+ */
+export const TEST_DEFAULTS: Record<string, string> = {
+  LOG_LEVEL: 'silent',
+  DEMO_TOKEN_DELAY_MS: '0',
+  CHUNK_FLUSH_MS: '0',
+  RATE_LIMIT_PER_MINUTE: '100000',
+  LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
+  GUEST_RATE_LIMIT_PER_MINUTE: '100000',
+  MAX_CONCURRENT_STREAMS_PER_USER: '1000',
+};
+
 /** A real API listening on a free loopback port. */
 export interface TestApi {
   url: string;
@@ -19,8 +34,7 @@ export interface TestApi {
  * `server/main.ts` does, so tests speak real HTTP to it.
  */
 export async function startTestApi(env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestApi> {
-  // The chunk buffer is off unless a test asks for it: most tests check one event per agent piece.
-  const config = loadConfig({ LOG_LEVEL: 'silent', DEMO_TOKEN_DELAY_MS: '0', CHUNK_FLUSH_MS: '0', ...env });
+  const config = loadConfig({ ...TEST_DEFAULTS, ...env });
   const services = await createServices(config, overrides);
   const server = createApp(services).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
