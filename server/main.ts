@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { createApp } from './app.js';
@@ -5,6 +6,9 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { handleErrors } from './errors.js';
 import { handleMetrics } from './ops-routes.js';
 import { createServices, type Services } from './services.js';
+
+/** How long shutdown waits for finished responses' connections to close before cutting them. */
+const CONNECTION_DRAIN_MS = 2000;
 
 function listen(server: Server, port: number, host: string, variable: string): Promise<number> {
   return new Promise((resolve) => {
@@ -40,13 +44,15 @@ function onShutdown(config: Config, services: Services, servers: Server[]): (sig
     stopping = true;
     services.log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining');
     services.drain();
-    for (const server of servers) {
-      server.close();
-      server.closeIdleConnections();
-    }
+    const closed = servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    for (const server of servers) server.closeIdleConnections();
     const finished = await services.settle(config.shutdownGraceMs);
     services.log.info({ finished }, finished ? 'all replies finished' : 'grace period over: ending the remaining replies');
     await services.close();
+    // The last bytes of a compressed reply leave through zlib after res.end(); let the connections
+    // close by themselves, within a bound, before cutting what is left.
+    for (const server of servers) server.closeIdleConnections();
+    await Promise.race([Promise.all(closed), sleep(CONNECTION_DRAIN_MS)]);
     for (const server of servers) server.closeAllConnections();
     process.exit(0);
   };
@@ -65,10 +71,12 @@ async function main(): Promise<void> {
     throw err;
   }
   const services = await createServices(config);
-  const server = createServer(createApp(services));
-  // Against slow or idle clients: the headers, then the whole request, must arrive in time.
-  server.headersTimeout = config.headersTimeoutMs;
-  server.requestTimeout = config.requestTimeoutMs;
+  // Against slow or idle clients: the headers, then the whole request, must arrive in time. Node
+  // enforces both only when it checks its connections, every 30 s by default; check every second.
+  const server = createServer(
+    { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+    createApp(services),
+  );
   const servers = [server];
   const shutdown = onShutdown(config, services, servers);
   // A repeated SIGTERM changes nothing; a second Ctrl-C stops at once, as a person pressing it means.
