@@ -43,6 +43,7 @@ export function createApp(services: Services): Express {
     loginPerMinute: config.loginRateLimitPerMinute,
     guestPerMinute: config.guestRateLimitPerMinute,
     store: services.rateLimitStore,
+    log: services.log,
   };
   api.post('/auth/login', loginRateLimit(limits));
   api.post('/auth/guest', guestRateLimit(limits));

@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import { HttpError } from './errors.js';
 import type { TokenClaims } from './auth/token-verifier.js';
+import type { Logger } from './logger.js';
 import type { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 
@@ -12,6 +13,8 @@ export interface RateLimitOptions {
   guestPerMinute: number;
   /** Makes a shared store (Redis) for a limiter, or undefined for the in-process one. */
   store?: (prefix: string) => Store;
+  /** Where the limiter reports its store failing (it then lets requests through). */
+  log?: Logger;
 }
 
 const WINDOW_MS = 60_000;
@@ -27,12 +30,20 @@ function limiter(limit: number, prefix: string, keyOf: (req: Request) => string,
     store: options.store?.(prefix),
     // A limiter whose store fails lets requests through rather than taking the API down with it.
     passOnStoreError: true,
+    ...(options.log ? { logger: limiterLogger(options.log) } : {}),
     handler: (_req, _res, next, limitOptions) => {
       const resetTime = (_req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + limitOptions.windowMs) - Date.now()) / 1000));
       next(new HttpError(429, 'rate_limited', `Too many ${what}; retry in ${retryAfter} s.`, { 'Retry-After': String(retryAfter) }));
     },
   });
+}
+
+function limiterLogger(log: Logger): { error: (err: unknown, message?: string) => void; warn: (err: unknown, message?: string) => void } {
+  return {
+    error: (err, message) => log.warn({ err }, message ?? 'rate limiter failed'),
+    warn: (err, message) => log.warn({ err }, message ?? 'rate limiter warning'),
+  };
 }
 
 const byIp = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
