@@ -21,7 +21,7 @@ const BROTLI_WINDOW_BITS = 12;
  * browser (which prefers br) would get the whole reply at the end.
  */
 export function sseCompression(): RequestHandler {
-  return compression({
+  const compress = compression({
     threshold: 0,
     flush: constants.Z_SYNC_FLUSH,
     windowBits: GZIP_WINDOW_BITS,
@@ -34,4 +34,13 @@ export function sseCompression(): RequestHandler {
       },
     },
   });
+  // compression wraps every response it sees; a client that accepts no encoding we offer (most
+  // servers, curl, load generators) skips that cost.
+  return (req, res, next) => {
+    if (ACCEPTS_COMPRESSION.test(req.headers['accept-encoding'] ?? '')) compress(req, res, next);
+    else next();
+  };
 }
+
+/** gzip, deflate or br named in Accept-Encoding (a q=0 among them still goes through negotiation). */
+const ACCEPTS_COMPRESSION = /\b(?:gzip|deflate|br)\b/i;

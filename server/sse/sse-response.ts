@@ -55,6 +55,12 @@ export async function pipeEventsToResponse(
       let frames = '';
       for (const event of batch) frames += formatSseEvent(event.event, event.data, event.id);
       lastWrite = Date.now();
+      // Events appended in one burst reach this loop one microtask apart; corking until the
+      // next tick sends them in one write instead of one syscall each.
+      if (!res.writableCorked) {
+        res.cork();
+        process.nextTick(() => res.uncork());
+      }
       if (!res.write(frames)) await drained(res, drain, options.stallMs, signal);
       if (signal.aborted) return;
     }
