@@ -55,7 +55,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /** `events` by event name, bound once: labelling on every increment hashes the labels each time. */
+  private readonly eventsSent: Record<string, Counter.Internal> = {};
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts one event written to a client. */
+  countEvent(event: string): void {
+    (this.eventsSent[event] ??= this.events.labels({ event })).inc();
   }
 }

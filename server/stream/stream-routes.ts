@@ -63,7 +63,7 @@ async function sendStream(services: Services, req: Request, res: Response, start
     for await (const batch of batches) {
       if (lastSeq === start.afterSeq && !start.resumed) metrics.ttfb.observe((performance.now() - requestStarted) / 1000);
       lastSeq = batch[batch.length - 1].seq;
-      for (const event of batch) metrics.events.inc({ event: event.event });
+      for (const event of batch) metrics.countEvent(event.event);
       yield batch.map((event) => ({ event: event.event, data: event.data, id: formatEventId({ streamId: record.streamId, seq: event.seq }) }));
     }
   };
