@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import express from 'express';
+import type { WebSocketServer } from 'ws';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { handleErrors } from './errors.js';
 import { handleMetrics } from './ops-routes.js';
 import { createServices, type Services } from './services.js';
+import { attachWebSocket, closeWebSocket } from './ws/ws-chat.js';
 
 /** How long shutdown waits for finished responses' connections to close before cutting them. */
 const CONNECTION_DRAIN_MS = 2000;
@@ -37,7 +39,7 @@ function metricsServer(services: Services): Server {
  * `SHUTDOWN_GRACE_MS`, then end the rest (their readers get an `error` event telling them to send
  * again; with Redis the logged events stay readable from other instances), and exit 0.
  */
-function onShutdown(config: Config, services: Services, servers: Server[]): (signal: string) => Promise<void> {
+function onShutdown(config: Config, services: Services, servers: Server[], webSocket: WebSocketServer): (signal: string) => Promise<void> {
   let stopping = false;
   return async (signal) => {
     if (stopping) return;
@@ -49,6 +51,8 @@ function onShutdown(config: Config, services: Services, servers: Server[]): (sig
     const finished = await services.settle(config.shutdownGraceMs);
     services.log.info({ finished }, finished ? 'all replies finished' : 'grace period over: ending the remaining replies');
     await services.close();
+    // Upgraded sockets are outside the HTTP server's connection tracking: close them here, with 1001.
+    await closeWebSocket(webSocket);
     // The last bytes of a compressed reply leave through zlib after res.end(); let the connections
     // close by themselves, within a bound, before cutting what is left.
     for (const server of servers) server.closeIdleConnections();
@@ -77,8 +81,9 @@ async function main(): Promise<void> {
     { headersTimeout: config.headersTimeoutMs, requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: 1000 },
     createApp(services),
   );
+  const webSocket = attachWebSocket(server, services);
   const servers = [server];
-  const shutdown = onShutdown(config, services, servers);
+  const shutdown = onShutdown(config, services, servers, webSocket);
   // A repeated SIGTERM changes nothing; a second Ctrl-C stops at once, as a person pressing it means.
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => {

@@ -93,6 +93,7 @@ export class NgxChat extends LitElement {
     opened: { type: Boolean, reflect: true },
     strings: { attribute: false },
     metadata: { attribute: false },
+    transport: {},
   };
 
   /** Base URL of the ngx-chat API, such as `https://api.example.com`. */
@@ -119,6 +120,11 @@ export class NgxChat extends LitElement {
   declare strings: Partial<NgxChatStrings>;
   /** Sent with every message as the request's `metadata`. */
   declare metadata: Record<string, unknown>;
+  /**
+   * How replies travel: `sse` (`POST /stream/chat`, a request per message) or `ws` (one WebSocket
+   * to `/ws/chat` kept open between messages). Both resume, stop and retry alike. Defaults to `sse`.
+   */
+  declare transport: 'sse' | 'ws';
 
   private readonly tokens = new TokenSource(
     () => ({ apiUrl: this.apiUrl, token: this.token, getToken: this.getToken, tokenUrl: this.tokenUrl, guest: this.guest }),
@@ -126,7 +132,7 @@ export class NgxChat extends LitElement {
   );
 
   private readonly chat = new StreamController(this, {
-    settings: () => ({ apiUrl: this.apiUrl, metadata: this.metadata, strings: this.text }),
+    settings: () => ({ apiUrl: this.apiUrl, metadata: this.metadata, strings: this.text, transport: this.transport === 'ws' ? 'ws' : 'sse' }),
     tokens: this.tokens,
     store: () => this.store,
     announce: (text) => this.announce(text),
@@ -151,6 +157,7 @@ export class NgxChat extends LitElement {
     this.opened = false;
     this.strings = {};
     this.metadata = {};
+    this.transport = 'sse';
   }
 
   /** What the widget is doing: `idle`, `connecting`, `streaming` or `reconnecting`. */

@@ -1,15 +1,16 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ConversationMessage } from '../server/stores/conversation-store.js';
 import type { EventSourceMessage } from '@microsoft/fetch-event-source';
-import { ApiError, FAILURE, apiEndpoint, authorizedJson, classifyFailure, failureMessage, isOriginAllowed } from './internal/api-client.js';
+import { ApiError, FAILURE, authorizedJson, classifyFailure, failureMessage, isOriginAllowed } from './internal/api-client.js';
 import { RETRY_POLICY, backoffDelay, waitToRetry } from './internal/backoff.js';
 import { CHAT_STATUS, MESSAGE_STATUS, type ChatMessage, type ChatStatus, type MessageStatus } from './internal/chat-state.js';
 import { MarkdownView } from './internal/markdown-view.js';
 import { Reply, newRequestId, type ReplyPosition } from './internal/reply.js';
 import type { SessionStore } from './internal/session-store.js';
-import { readStream } from './internal/stream-connection.js';
+import { SSE_TRANSPORT, type StreamTransport } from './internal/stream-connection.js';
 import type { NgxChatStrings } from './internal/strings.js';
 import type { TokenSource } from './internal/token-source.js';
+import { WsConnection } from './internal/ws-connection.js';
 
 /** A failure, as reported in `ngx-chat-error`. */
 export interface ChatError {
@@ -26,7 +27,7 @@ export interface ChatError {
 /** What the controller needs from its element. */
 export interface StreamControllerOptions {
   /** The element's current settings, read at each request. */
-  settings(): { apiUrl: string; metadata: Record<string, unknown>; strings: NgxChatStrings };
+  settings(): { apiUrl: string; metadata: Record<string, unknown>; strings: NgxChatStrings; transport: 'sse' | 'ws' };
   tokens: TokenSource;
   store(): SessionStore;
   /** Puts text in the polite live region. */
@@ -54,6 +55,8 @@ export class StreamController implements ReactiveController {
   private restoring: AbortController | undefined;
   private frame = 0;
   private nextKey = 0;
+  /** The WebSocket kept between replies, while `transport` is `ws`. */
+  private socket: WsConnection | undefined;
   /** The DELETE of the last stopped stream: a new message waits for it, or the API would still find the conversation busy. */
   private stopping: Promise<void> = Promise.resolve();
 
@@ -77,6 +80,7 @@ export class StreamController implements ReactiveController {
   hostDisconnected(): void {
     this.run?.abort();
     this.run = undefined;
+    this.socket?.close();
     this.restoring?.abort();
     cancelAnimationFrame(this.frame);
     this.frame = 0;
@@ -163,6 +167,14 @@ export class StreamController implements ReactiveController {
     return this.options.settings();
   }
 
+  /** The transport the element asks for now; switching away from `ws` closes its socket. */
+  private get transport(): StreamTransport {
+    if (this.settings.transport === 'ws') return (this.socket ??= new WsConnection());
+    this.socket?.close();
+    this.socket = undefined;
+    return SSE_TRANSPORT;
+  }
+
   private get strings(): NgxChatStrings {
     return this.settings.strings;
   }
@@ -200,11 +212,11 @@ export class StreamController implements ReactiveController {
       try {
         const token = refresh ? await this.options.tokens.refresh(signal) : await this.options.tokens.get(signal);
         refresh = false;
-        await readStream({
-          url: apiEndpoint(this.settings.apiUrl, '/stream/chat'),
+        await this.transport.read({
+          apiUrl: this.settings.apiUrl,
           token,
           lastEventId: reply.lastEventId,
-          body: JSON.stringify({ message: reply.prompt, metadata: this.settings.metadata, conversation_id: this.conversationId, request_id: reply.requestId }),
+          body: { message: reply.prompt, metadata: this.settings.metadata, conversation_id: this.conversationId, request_id: reply.requestId },
           signal,
           onEvent: (event) => this.handle(reply, event),
           isDone: () => reply.done,
@@ -223,7 +235,10 @@ export class StreamController implements ReactiveController {
         }
         if (failure === FAILURE.fatal || failure === FAILURE.auth) throw err;
         if (failure === FAILURE.network && (await isOriginAllowed(this.settings.apiUrl, signal)) === false) {
-          throw new ApiError(403, 'origin_not_allowed', `The API does not allow the origin ${location.origin}; add it to ALLOWED_ORIGINS.`);
+          const refusal = new ApiError(403, 'origin_not_allowed', `The API does not allow the origin ${location.origin}; add it to ALLOWED_ORIGINS.`);
+          // The reader sees "not allowed"; the site's developer looks in the console for what to change.
+          console.error(`ngx-chat: the API at ${this.settings.apiUrl} refuses this page's origin; add ${location.origin} to its ALLOWED_ORIGINS.`);
+          throw refusal;
         }
         // A busy conversation ended that request's stream with an error; the retry needs a new id.
         if (err instanceof ApiError && err.status === 409) reply.requestId = newRequestId();

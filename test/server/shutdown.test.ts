@@ -5,6 +5,7 @@ import { startApiProcess } from '../support/api-process.js';
 import { redisAvailability, startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { postChat, readAllEvents, replyText, sseEvents, type SseMessage } from '../support/sse.js';
 import { startTestApi } from '../support/test-api.js';
+import { waitFor } from '../support/wait-for.js';
 
 async function login(url: string): Promise<string> {
   const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'test', password: 'test' }) });
@@ -31,9 +32,12 @@ describe('graceful shutdown (a real child process)', () => {
     const token = await login(api.url);
     const { seen, rest } = await untilFirstChunk(await postChat(api.url, token, { message: 'finish me' }));
     api.child.kill('SIGTERM');
-    const draining = await fetch(`${api.url}/readyz`).catch(() => undefined);
-    // Either the draining answer or a refused connection: both keep new traffic away.
-    if (draining) expect(draining.status).toBe(503);
+    // The signal may reach the process after a request already in flight: poll until it drains.
+    // Either the draining answer or a refused connection keeps new traffic away.
+    await waitFor(async () => {
+      const ready = await fetch(`${api.url}/readyz`).catch(() => undefined);
+      return ready === undefined || ready.status === 503;
+    }, 'the API to report not ready');
     const events = [...seen, ...(await drain(rest))];
     expect(events.at(-1)!.event).toBe('end');
     expect(replyText(events)).toBe(demoReply('finish me'));

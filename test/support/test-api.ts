@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createServices, type ServiceOverrides, type Services } from '../../server/services.js';
+import { attachWebSocket, closeWebSocket } from '../../server/ws/ws-chat.js';
 
 /**
  * What tests run with unless they say otherwise: quiet, no pacing, the chunk buffer off (most
@@ -19,7 +20,7 @@ export const TEST_DEFAULTS: Record<string, string> = {
   MAX_CONCURRENT_STREAMS_PER_USER: '1000',
 };
 
-/** A real API listening on a free loopback port. */
+/** A real API listening on a free loopback port, with the WebSocket transport at `/ws/chat`. */
 export interface TestApi {
   url: string;
   server: Server;
@@ -38,6 +39,7 @@ export async function startTestApi(env: Record<string, string> = {}, overrides: 
   const services = await createServices(config, overrides);
   const server = createApp(services).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
+  const webSocket = attachWebSocket(server, services);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
@@ -53,6 +55,7 @@ export async function startTestApi(env: Record<string, string> = {}, overrides: 
       return ((await res.json()) as { access_token: string }).access_token;
     },
     async close() {
+      await closeWebSocket(webSocket);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.close();

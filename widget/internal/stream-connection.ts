@@ -1,22 +1,46 @@
 import { fetchEventSource, type EventSourceMessage } from '@microsoft/fetch-event-source';
-import { ApiError, StreamInterruptedError } from './api-client.js';
+import { ApiError, StreamInterruptedError, apiEndpoint } from './api-client.js';
 import { BufferingDetector } from './buffering-detector.js';
+
+/** The body of a new turn: the fields of `POST /stream/chat` (`message` is absent only when resuming). */
+export interface ChatBody {
+  message?: string;
+  metadata: Record<string, unknown>;
+  conversation_id?: string;
+  request_id?: string;
+}
 
 /** One attempt at reading a reply's stream. */
 export interface StreamAttempt {
-  /** `{api-url}/stream/chat`. */
-  url: string;
+  /** The element's `api-url`. */
+  apiUrl: string;
   token: string;
   /** Resume after this event; the body is then not sent. */
   lastEventId: string | undefined;
-  /** The JSON body of a new turn. */
-  body: string;
+  /** A new turn. */
+  body: ChatBody;
   signal: AbortSignal;
   /** Applies one event; throwing ends the attempt with that error. */
   onEvent(event: EventSourceMessage): void;
   /** True once the terminal event was applied. */
   isDone(): boolean;
 }
+
+/** How replies travel: SSE (`POST /stream/chat`) or the WebSocket (`/ws/chat`). */
+export interface StreamTransport {
+  /** Reads one attempt: resolves after the terminal event or when aborted, throws otherwise. */
+  read(attempt: StreamAttempt): Promise<void>;
+  /** Lets go of any connection kept between attempts. */
+  close(): void;
+}
+
+/** The SSE transport: a request per attempt, nothing kept between them. */
+export const SSE_TRANSPORT: StreamTransport = {
+  read: readStream,
+  close() {
+    // Each attempt's request ends with the attempt: there is nothing to close.
+  },
+};
 
 /**
  * Reads one attempt with fetch-event-source, leaving every retry decision to the caller: its
@@ -38,10 +62,10 @@ export async function readStream(attempt: StreamAttempt): Promise<void> {
   attempt.signal.addEventListener('abort', forward);
   if (attempt.signal.aborted) abort.abort();
   try {
-    await fetchEventSource(attempt.url, {
+    await fetchEventSource(apiEndpoint(attempt.apiUrl, '/stream/chat'), {
       method: 'POST',
       headers,
-      body: attempt.lastEventId ? undefined : attempt.body,
+      body: attempt.lastEventId ? undefined : JSON.stringify(attempt.body),
       signal: abort.signal,
       openWhenHidden: true,
       async onopen(res) {

@@ -1,16 +1,18 @@
 import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
+import type { WebSocket } from 'ws';
 import { createApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config.js';
 import { createServices, type Services } from '../../../server/services.js';
+import { attachWebSocket, closeWebSocket } from '../../../server/ws/ws-chat.js';
 import { WidgetTestAgent } from './widget-test-agent.js';
 
 /** What the widget tests can see of the API's traffic. */
 export interface TrafficStats {
-  /** `POST /stream/chat` without `Last-Event-ID` (new messages). */
+  /** `POST /stream/chat` without `Last-Event-ID` (new messages), and `chat` messages on `/ws/chat`. */
   sends: number;
-  /** `POST /stream/chat` with `Last-Event-ID`, and the ids sent. */
+  /** `POST /stream/chat` with `Last-Event-ID` and `resume` messages on `/ws/chat`, and the ids sent. */
   resumes: number;
   resumeIds: string[];
   /** `DELETE /stream/chat/{id}`. */
@@ -37,9 +39,9 @@ export interface HookedApi {
   url: string;
   services: Services;
   stats: TrafficStats;
-  /** Destroys the sockets of every open event stream (the server "cuts the connection"). */
+  /** Destroys the sockets of every open event stream and WebSocket (the server "cuts the connection"). */
   cutStreams(): number;
-  /** How many event streams are open now. */
+  /** How many event streams and WebSockets are open now. */
   openStreams(): number;
   /** Answers the next stream requests with `failure`. */
   failNext(failure: InjectedFailure): void;
@@ -69,6 +71,7 @@ export async function startHookedApi(env: Record<string, string>): Promise<Hooke
   });
   const services = await createServices(config, { agent: new WidgetTestAgent() });
   const openStreams = new Set<ServerResponse>();
+  const openSockets = new Set<WebSocket>();
   const rejected = new Set<string>();
   let failure: InjectedFailure | undefined;
   let rewind = 0;
@@ -119,6 +122,24 @@ export async function startHookedApi(env: Record<string, string>): Promise<Hooke
   const server: Server = outer.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const webSocket = attachWebSocket(server, services);
+  webSocket.on('connection', (ws: WebSocket) => {
+    openSockets.add(ws);
+    ws.on('close', () => openSockets.delete(ws));
+    ws.on('message', (data) => {
+      let message: { type?: string; last_event_id?: string } = {};
+      try {
+        message = JSON.parse(data.toString());
+      } catch {
+        // Not JSON: the API answers invalid_json; there is nothing to count.
+      }
+      if (message.type === 'chat') stats.sends += 1;
+      if (message.type === 'resume') {
+        stats.resumes += 1;
+        stats.resumeIds.push(message.last_event_id ?? '');
+      }
+    });
+  });
 
   return {
     url,
@@ -127,13 +148,15 @@ export async function startHookedApi(env: Record<string, string>): Promise<Hooke
       return stats;
     },
     cutStreams() {
-      const count = openStreams.size;
+      const count = openStreams.size + openSockets.size;
       for (const res of openStreams) res.socket?.destroy();
+      for (const ws of openSockets) ws.terminate();
       openStreams.clear();
+      openSockets.clear();
       return count;
     },
     openStreams() {
-      return openStreams.size;
+      return openStreams.size + openSockets.size;
     },
     rewindResumes(events) {
       rewind = events;
@@ -150,6 +173,7 @@ export async function startHookedApi(env: Record<string, string>): Promise<Hooke
       rewind = 0;
     },
     async close() {
+      await closeWebSocket(webSocket);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await services.close();

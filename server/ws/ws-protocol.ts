@@ -1,0 +1,88 @@
+/**
+ * The WebSocket wire protocol of `GET /ws/chat`, shared by the API and the widget (the widget
+ * imports it with `import type` only). The events are those of the SSE protocol — same names,
+ * same ids, same data — as JSON text messages; only the envelope differs.
+ */
+import type { StreamEvent } from '../sse/protocol.js';
+
+/** The one path the API accepts WebSocket upgrades on. */
+export const WS_PATH = '/ws/chat';
+
+/** Close codes the API uses (RFC 6455 §7.4.1). */
+export const WS_CLOSE = {
+  /** A reader finished its conversation with the API. */
+  normal: 1000,
+  /** The server is shutting down: connect again (to another instance). */
+  goingAway: 1001,
+  /** No or a bad token, a message before authenticating, or a token that has expired. */
+  policyViolation: 1008,
+} as const;
+
+/** The client's first message: the token travels here, never in the URL. */
+export interface WsAuthMessage {
+  type: 'auth';
+  token: string;
+}
+
+/** A new message: the fields of the `POST /stream/chat` body, plus `type`. */
+export interface WsChatMessage {
+  type: 'chat';
+  message: string;
+  metadata?: Record<string, unknown>;
+  conversation_id?: string;
+  request_id?: string;
+}
+
+/** Resume after the event with this id (the `Last-Event-ID` of SSE). */
+export interface WsResumeMessage {
+  type: 'resume';
+  last_event_id: string;
+}
+
+/** Stop a stream (the `DELETE /stream/chat/{stream_id}` of HTTP). */
+export interface WsStopMessage {
+  type: 'stop';
+  stream_id: string;
+}
+
+/** Anything a client may send. */
+export type WsClientMessage = WsAuthMessage | WsChatMessage | WsResumeMessage | WsStopMessage;
+
+/** The token was accepted: the socket takes `chat`, `resume` and `stop` from now on. */
+export interface WsReadyMessage {
+  type: 'ready';
+}
+
+/** A `stop` was done (the stream's readers get `end` with `"status":"cancelled"`). */
+export interface WsStoppedMessage {
+  type: 'stopped';
+  stream_id: string;
+}
+
+/**
+ * A read ended before its stream's terminal event and nothing more will come for it: the
+ * `resume` was from the terminal event itself, or the stream expired. The same as an SSE
+ * response that ends without `end` or `error`.
+ */
+export interface WsReadEndMessage {
+  type: 'read_end';
+}
+
+/**
+ * A request failed before any of its events: the HTTP transport's status and error body. The
+ * socket stays open, except after a 401 (closed with {@link WS_CLOSE.policyViolation}).
+ */
+export interface WsErrorMessage {
+  type: 'error';
+  error: { code: string; message: string };
+  /** The HTTP status the same failure gets on `POST /stream/chat`. */
+  status: number;
+  /** Seconds to wait before trying again (the HTTP `Retry-After`), when the API says. */
+  retry_after?: number;
+}
+
+/** One event of a stream, with the id the SSE transport gives it. */
+export type WsEventMessage = StreamEvent & { id: string };
+
+/** Anything the API sends: control messages have `type`, stream events have `event`. */
+export type WsServerMessage = WsReadyMessage | WsStoppedMessage | WsReadEndMessage | WsErrorMessage | WsEventMessage;

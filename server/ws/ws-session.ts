@@ -1,0 +1,201 @@
+import type { RawData, WebSocket } from 'ws';
+import type { TokenClaims } from '../auth/token-verifier.js';
+import { HttpError } from '../errors.js';
+import type { Services } from '../services.js';
+import { parseChatBody } from '../stream/chat-request.js';
+import type { ReadStart, StreamService } from '../stream/stream-service.js';
+import { StoreUnavailableError } from '../stores/store-errors.js';
+import { pipeEventsToSocket } from './ws-event-pipe.js';
+import { WS_CLOSE, WS_PATH, type WsErrorMessage, type WsServerMessage } from './ws-protocol.js';
+import type { MessageRateLimit } from './ws-rate-limit.js';
+
+/** How long a new socket may take to send its `auth` message. */
+export const AUTH_TIMEOUT_MS = 10_000;
+
+/** What every session on one server shares. */
+export interface WsSessionDeps {
+  services: Services;
+  streams: StreamService;
+  rateLimit: MessageRateLimit;
+}
+
+/** The answer to a request that failed before its events: an {@link HttpError}, whatever was thrown. */
+function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof StoreUnavailableError) return new HttpError(503, 'store_unavailable', 'The stream store is unreachable; try again shortly.', { 'Retry-After': '2' });
+  return undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * One `/ws/chat` connection: authenticates with the first message, then reads one stream at a
+ * time. A `chat` or `resume` while a stream is being read is refused with 409 `busy` (rather than
+ * cancelling that read: events of the old stream already in flight would then mix with the new
+ * one's); the client waits for the terminal event, stops the stream, or opens another socket.
+ */
+export class WsChatSession {
+  private claims: TokenClaims | undefined;
+  private reading = false;
+  private readonly closed = new AbortController();
+  private readonly authTimer: NodeJS.Timeout;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: WsSessionDeps,
+  ) {
+    this.authTimer = setTimeout(() => this.refuse(new HttpError(401, 'unauthorized', `No auth message within ${AUTH_TIMEOUT_MS / 1000} s.`)), AUTH_TIMEOUT_MS);
+    ws.on('message', (data, isBinary) => {
+      this.handleMessage(data, isBinary).catch((err: unknown) => this.fail(err));
+    });
+    // ws reports protocol violations (a message over maxPayload, a bad frame) here after closing
+    // the socket with the matching code; unhandled, the error would end the process.
+    ws.on('error', (err) => this.deps.services.log.info({ err: err.message }, 'websocket closed on a protocol error'));
+    const connectedAt = Date.now();
+    ws.on('close', (code) => {
+      clearTimeout(this.authTimer);
+      this.closed.abort();
+      // The request log's line for this connection, written when it ends.
+      deps.services.log.info({ path: WS_PATH, user: this.claims?.sub, code, ms: Date.now() - connectedAt }, 'websocket closed');
+    });
+  }
+
+  private async handleMessage(data: RawData, isBinary: boolean): Promise<void> {
+    const message = isBinary ? undefined : parseJson(data.toString());
+    if (!isRecord(message) || typeof message.type !== 'string') {
+      const error = isBinary || message !== undefined
+        ? new HttpError(400, 'invalid_message', 'Send JSON text messages of the form {"type": "auth" | "chat" | "resume" | "stop", …}.')
+        : new HttpError(400, 'invalid_json', 'The message is not valid JSON.');
+      if (this.claims) this.sendError(error);
+      else this.refuse(error);
+      return;
+    }
+    if (!this.claims) {
+      this.authenticate(message);
+      return;
+    }
+    // A socket outlives its token's check: each request checks the expiry again, as HTTP would.
+    if (this.claims.exp * 1000 <= Date.now()) {
+      this.refuse(new HttpError(401, 'unauthorized', 'The token has expired; connect again with a new one.'));
+      return;
+    }
+    const owner = this.claims.sub;
+    switch (message.type) {
+      case 'chat': {
+        const { maxMessageLength } = this.deps.services.config;
+        // The rate limit counts before the stream caps and validation, as the HTTP middleware does.
+        const admit = () => this.deps.rateLimit.hit(owner);
+        return this.read(owner, async () => this.deps.streams.start(owner, parseChatBody(message, maxMessageLength)), admit);
+      }
+      case 'resume': {
+        const lastEventId = typeof message.last_event_id === 'string' ? message.last_event_id : '';
+        return this.read(owner, () => this.deps.streams.resume(lastEventId, owner));
+      }
+      case 'stop':
+        return this.stop(owner, message.stream_id);
+      case 'auth':
+        return this.sendError(new HttpError(400, 'already_authenticated', 'This socket is already authenticated; open a new one to use another token.'));
+      default:
+        return this.sendError(new HttpError(400, 'unknown_type', `Unknown message type "${message.type}"; use "chat", "resume" or "stop".`));
+    }
+  }
+
+  private authenticate(message: Record<string, unknown>): void {
+    if (message.type !== 'auth') {
+      this.refuse(new HttpError(401, 'unauthorized', 'Authenticate first: send {"type":"auth","token":"<jwt>"} as the first message.'));
+      return;
+    }
+    if (typeof message.token !== 'string' || message.token === '') {
+      this.refuse(new HttpError(401, 'unauthorized', 'The auth message needs a "token" string; get one from /auth/login or /auth/guest.'));
+      return;
+    }
+    try {
+      this.claims = this.deps.services.verifier.verify(message.token);
+    } catch (err) {
+      this.refuse(err);
+      return;
+    }
+    clearTimeout(this.authTimer);
+    this.send({ type: 'ready' });
+  }
+
+  /**
+   * Opens a read with `open` (after `admit`, a rate limit) and sends its events; request errors
+   * become error messages.
+   */
+  private async read(owner: string, open: () => Promise<ReadStart>, admit?: () => Promise<void>): Promise<void> {
+    if (this.reading) {
+      this.sendError(new HttpError(409, 'busy', 'This socket is already reading a stream; wait for its end, stop it, or open another socket.'));
+      return;
+    }
+    const receivedAt = performance.now();
+    const { services } = this.deps;
+    this.reading = true;
+    let release: (() => void) | undefined;
+    try {
+      await admit?.();
+      release = services.openStreams.acquire(owner);
+      const start = await open();
+      if (this.closed.signal.aborted) return;
+      await pipeEventsToSocket(this.ws, services, start, {
+        receivedAt,
+        stallMs: services.config.readerStallMs,
+        signal: this.closed.signal,
+        onTerminal: () => (this.reading = false),
+      });
+    } catch (err) {
+      this.fail(err);
+    } finally {
+      release?.();
+      this.reading = false;
+    }
+  }
+
+  private async stop(owner: string, streamId: unknown): Promise<void> {
+    const id = typeof streamId === 'string' ? streamId : '';
+    try {
+      await this.deps.streams.stop(id, owner);
+      this.send({ type: 'stopped', stream_id: id });
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  /** A request error becomes an error message; anything else is logged and answered with a 500. */
+  private fail(err: unknown): void {
+    const error = toHttpError(err);
+    if (!error) this.deps.services.log.error({ err }, 'websocket request failed');
+    this.sendError(error ?? new HttpError(500, 'internal_error', 'Something went wrong on our side; try again.'));
+  }
+
+  private sendError(error: HttpError): void {
+    const message: WsErrorMessage = { type: 'error', error: { code: error.code, message: error.message }, status: error.status };
+    const retryAfter = Number(error.headers['Retry-After']);
+    if (retryAfter > 0) message.retry_after = retryAfter;
+    this.send(message);
+  }
+
+  /** Answers with the error and closes the socket: authentication failed or never happened. */
+  private refuse(err: unknown): void {
+    clearTimeout(this.authTimer);
+    const error = toHttpError(err) ?? new HttpError(401, 'unauthorized', 'The token could not be verified.');
+    this.sendError(error);
+    // The close reason is capped at 123 bytes; the error message above carries the details.
+    this.ws.close(WS_CLOSE.policyViolation, error.code);
+  }
+
+  private send(message: WsServerMessage): void {
+    this.ws.send(JSON.stringify(message));
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // Not JSON: the caller answers invalid_json.
+    return undefined;
+  }
+}
