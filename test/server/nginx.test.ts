@@ -6,6 +6,7 @@ import { hasNginx, startNginx, type RunningNginx } from '../support/nginx.js';
 import { postChat, readAllEvents, sseEvents } from '../support/sse.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { ScriptedAgent } from '../support/test-agents.js';
+import { openChatSocket } from '../support/ws-client.js';
 
 // Skipped only where nginx is absent and this is not CI; under CI a missing nginx fails.
 const run = hasNginx || process.env.CI === 'true' ? describe : describe.skip;
@@ -65,6 +66,17 @@ run('behind nginx with the README configuration', () => {
     const { events, producedAt } = await readGzipThroughProxy(nginx.url, token, paced, agent);
     expect(events.at(-1)!.event).toBe('end');
     expect(producedAt.slice(0, 6).map((count) => count - before)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('carries the WebSocket transport', async () => {
+    const client = await openChatSocket(nginx.url, token);
+    try {
+      client.send({ type: 'chat', message: 'over ws', metadata: { pieces: ['a ', 'b'] } });
+      const events = await client.events();
+      expect(events.map((event) => event.event)).toEqual(['start', 'chunk', 'chunk', 'chunk', 'end']);
+    } finally {
+      client.close();
+    }
   });
 
   it('resumes through the proxy with Last-Event-ID', async () => {
