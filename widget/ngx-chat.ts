@@ -292,7 +292,7 @@ export class NgxChat extends LitElement {
 
   private statusText(strings: NgxChatStrings): string {
     if (this.chat.status === CHAT_STATUS.connecting) return strings.connecting;
-    if (this.chat.status === CHAT_STATUS.reconnecting) return navigator.onLine ? strings.reconnecting : strings.offline;
+    if (this.chat.status === CHAT_STATUS.reconnecting) return navigator.onLine ? this.chat.retryMessage() : strings.offline;
     return '';
   }
 

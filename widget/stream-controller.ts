@@ -49,6 +49,8 @@ export class StreamController implements ReactiveController {
   /** The conversation as shown, oldest first. */
   messages: ChatMessage[] = [];
   status: ChatStatus = CHAT_STATUS.idle;
+  /** While waiting out a rate limit (429): when the retry is due, in ms since the epoch. */
+  rateLimitedUntil: number | undefined;
   conversationId: string | undefined;
   private active: Reply | undefined;
   private run: AbortController | undefined;
@@ -244,9 +246,12 @@ export class StreamController implements ReactiveController {
         if (err instanceof ApiError && err.status === 409) reply.requestId = newRequestId();
         if (navigator.onLine) failures += 1;
         if (failures > RETRY_POLICY.maxFailures) throw err;
+        const delay = backoffDelay(failures, err instanceof ApiError ? err.retryAfterMs : undefined);
+        this.rateLimitedUntil = err instanceof ApiError && err.status === 429 ? Date.now() + delay : undefined;
         this.setStatus(CHAT_STATUS.reconnecting);
         this.report(err, false);
-        await waitToRetry(backoffDelay(failures, err instanceof ApiError ? err.retryAfterMs : undefined), signal);
+        await waitToRetry(delay, signal);
+        this.rateLimitedUntil = undefined;
       }
     }
   }
@@ -310,7 +315,15 @@ export class StreamController implements ReactiveController {
 
   private report(err: unknown, fatal: boolean): void {
     const code = err instanceof ApiError ? err.code : err instanceof Error ? err.name : 'unknown';
-    this.options.onError({ code, message: fatal ? failureMessage(err, this.strings) : this.strings.reconnecting, detail: String(err instanceof Error ? err.message : err), fatal });
+    const message = fatal ? failureMessage(err, this.strings) : this.retryMessage();
+    this.options.onError({ code, message, detail: String(err instanceof Error ? err.message : err), fatal });
+  }
+
+  /** What the reader is told while a retry is pending: a rate limit's wait, or a reconnection. */
+  retryMessage(): string {
+    if (this.rateLimitedUntil === undefined) return this.strings.reconnecting;
+    const seconds = Math.max(1, Math.ceil((this.rateLimitedUntil - Date.now()) / 1000));
+    return this.strings.rateLimited.replace('{seconds}', String(seconds));
   }
 
   private save(): void {

@@ -142,6 +142,24 @@ describe('ngx-chat auth and errors', () => {
     expect(errors.map((event) => event.error.fatal)).to.deep.equal([false, false]);
   });
 
+  it('says "too many requests, retrying in N s" on a 429, waits Retry-After, then streams', async () => {
+    await executeServerCommand('api-fail-next', { status: 429, code: 'rate_limited', count: 1, retryAfterS: 2 });
+    const errors: NgxChatErrorEvent[] = [];
+    const element = await fixture({ 'api-url': api, guest: '' }, (el) => {
+      el.metadata = { text: 'Your turn now.' };
+      el.addEventListener('ngx-chat-error', (event) => errors.push(event));
+    });
+    const ended = replyEnded(element);
+    element.send('Hello');
+    await waitFor(() => errors.length === 1, 'the rate-limit notice');
+    expect(errors[0].error).to.include({ code: 'rate_limited', fatal: false });
+    expect(errors[0].error.message).to.match(/^Too many requests, retrying in [12] s\.$/);
+    await element.updateComplete;
+    expect(shadow(element).querySelector('.status')?.textContent).to.match(/^Too many requests, retrying in [12] s\.$/);
+    expect((await ended).text).to.equal('Your turn now.');
+    expect((await apiStats()).sends).to.equal(2);
+  });
+
   it('says the site is not allowed when the API refuses its origin', async () => {
     const element = await fixture({ 'api-url': strictApi, guest: '' });
     const failed = nextFatalError(element);

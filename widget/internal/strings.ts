@@ -28,6 +28,8 @@ export interface NgxChatStrings {
   stopped: string;
   connecting: string;
   reconnecting: string;
+  /** Shown while waiting out a rate limit (HTTP 429); `{seconds}` is replaced by the wait. */
+  rateLimited: string;
   /** Announced when a reply has finished. */
   replyComplete: string;
   /** A reply failed on the server. */
@@ -72,6 +74,7 @@ const en: NgxChatStrings = {
   stopped: 'Stopped',
   connecting: 'Connecting…',
   reconnecting: 'Connection lost, reconnecting…',
+  rateLimited: 'Too many requests, retrying in {seconds} s.',
   replyComplete: 'Reply complete.',
   replyFailed: 'The assistant could not finish this reply. Please try again.',
   authFailed: 'Your session could not be verified. Reload the page to sign in again.',
@@ -104,6 +107,7 @@ const es: NgxChatStrings = {
   stopped: 'Detenido',
   connecting: 'Conectando…',
   reconnecting: 'Se perdió la conexión, reconectando…',
+  rateLimited: 'Demasiadas solicitudes, reintentando en {seconds} s.',
   replyComplete: 'Respuesta completa.',
   replyFailed: 'El asistente no pudo terminar esta respuesta. Inténtalo de nuevo.',
   authFailed: 'No se pudo verificar tu sesión. Recarga la página para volver a entrar.',
