@@ -1,0 +1,49 @@
+import { createComponent, type EventName } from '@lit/react';
+import * as React from 'react';
+import { NgxChat, type NgxChatErrorEvent, type NgxChatMessageEvent, type NgxChatSendEvent, type NgxChatStatusEvent } from '../../widget/index.js';
+
+/**
+ * `<ngx-chat>` as React sees it through `@lit/react`: properties set as properties (not
+ * stringified attributes), and the element's events as `on…` props. The casts are how
+ * `@lit/react` is told each event's class; the names are the element's documented events.
+ */
+const NgxChatElement = createComponent({
+  tagName: 'ngx-chat',
+  elementClass: NgxChat,
+  react: React,
+  events: {
+    onMessage: 'ngx-chat-message' as EventName<NgxChatMessageEvent>,
+    onError: 'ngx-chat-error' as EventName<NgxChatErrorEvent>,
+    onStatus: 'ngx-chat-status' as EventName<NgxChatStatusEvent>,
+    onSend: 'ngx-chat-send' as EventName<NgxChatSendEvent>,
+  },
+});
+
+/** Props of {@link StreamChatComponent}. */
+export interface StreamChatComponentProps {
+  /** Base URL of the ngx-chat API, such as `http://localhost:8000`. */
+  apiUrl: string;
+  /** Bearer token from your sign-in (`POST /auth/login`, or your backend); sent as is. */
+  authToken: string;
+  /** `inline` fills its container; `launcher` floats. Defaults to `inline`. */
+  mode?: 'inline' | 'launcher';
+  /** Defaults to `auto` (follows `prefers-color-scheme`). */
+  theme?: 'light' | 'dark' | 'auto';
+  /** Names the saved conversation in `sessionStorage`. Defaults to `default`. */
+  instanceId?: string;
+  /** Class of the element, for the page's own layout and theming. */
+  className?: string;
+  /** A reply ended: `event.text`, `event.status`, `event.conversationId`. */
+  onMessage?: (event: NgxChatMessageEvent) => void;
+  /** Something failed: `event.error` is `{code, message, detail, fatal}`. */
+  onError?: (event: NgxChatErrorEvent) => void;
+  /** `event.status` changed: `connecting`, `streaming`, `reconnecting` or `idle`. */
+  onStatus?: (event: NgxChatStatusEvent) => void;
+  /** The reader sent `event.text`; call `event.preventDefault()` to cancel. */
+  onSend?: (event: NgxChatSendEvent) => void;
+}
+
+/** The `<ngx-chat>` widget as a React component, signed in with a token the app already holds. */
+export function StreamChatComponent({ apiUrl, authToken, ...rest }: StreamChatComponentProps): React.JSX.Element {
+  return <NgxChatElement apiUrl={apiUrl} token={authToken} {...rest} />;
+}
