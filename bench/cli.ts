@@ -52,12 +52,13 @@ async function benchUrl(url: string, token: string, scale: Scale): Promise<void>
 }
 
 /** Every server of the matrix, the baselines first. */
-const SERVERS: { name: string; script: string; redis?: boolean; ours?: boolean }[] = [
+const SERVERS: { name: string; script: string; redis?: boolean; ours?: boolean; ws?: boolean }[] = [
   { name: 'node:http (bare)', script: 'node-http-server.ts' },
   { name: 'Express + JWT (bare)', script: 'express-server.ts' },
   { name: 'better-sse on Express', script: 'better-sse-server.ts' },
   { name: 'ngx-chat API (memory)', script: 'api-server.ts', ours: true },
   { name: 'ngx-chat API (Redis)', script: 'api-server.ts', ours: true, redis: true },
+  { name: 'ngx-chat API (WebSocket)', script: 'api-server.ts', ws: true },
 ];
 
 async function benchMatrix(scale: Scale, quick: boolean): Promise<void> {
@@ -69,7 +70,7 @@ async function benchMatrix(scale: Scale, quick: boolean): Promise<void> {
     let server: ServerProcess | undefined;
     try {
       server = await startBenchServer(spec.name, spec.script, redis ? { REDIS_URL: redis.url } : {});
-      const target: Target = { server, token };
+      const target: Target = { server, token, ws: spec.ws };
       const row: BenchResults['servers'][number] = {
         name: spec.name,
         idleRssMiB: Math.round(server.rss() / 1024 / 1024),

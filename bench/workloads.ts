@@ -1,6 +1,7 @@
 import { Agent } from 'node:http';
 import { runLoad } from './load/load-runner.js';
 import { openStream, type StreamSample, type StreamTarget } from './load/sse-stream.js';
+import { openWsStream } from './load/ws-stream.js';
 import { listenOverflows, type ServerProcess } from './server-process.js';
 import { round, summarize, type Summary } from './stats.js';
 
@@ -48,6 +49,13 @@ export const BROWSER_ENCODING = 'gzip, deflate, br, zstd';
 export interface Target {
   server: Pick<ServerProcess, 'url'> & Partial<Pick<ServerProcess, 'rss'>>;
   token: string | undefined;
+  /** Use the WebSocket transport instead of SSE. */
+  ws?: boolean;
+}
+
+/** Opens one stream with the target's transport. */
+function open(target: Target, stream: StreamTarget): Promise<StreamSample> {
+  return target.ws ? openWsStream(stream) : openStream(stream);
 }
 
 function streamTarget(target: Target, agent: Agent, chunks: number, intervalMs: number, acceptEncoding: string, parse = true): StreamTarget {
@@ -62,7 +70,7 @@ function errorsOf(samples: StreamSample[]): { errors: number; firstError?: strin
 /** (a) Short replies, 10 unpaced chunks, as many as `shortConcurrency` clients can get. */
 export async function shortReplies(target: Target, scale: Scale, label: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: scale.shortConcurrency });
-  const result = await runLoad({ label, concurrency: scale.shortConcurrency, durationMs: scale.shortDurationMs, open: () => openStream(streamTarget(target, agent, 10, 0, 'identity')) });
+  const result = await runLoad({ label, concurrency: scale.shortConcurrency, durationMs: scale.shortDurationMs, open: () => open(target, streamTarget(target, agent, 10, 0, 'identity')) });
   agent.destroy();
   const ok = result.samples.filter((sample) => sample.ok);
   return {
@@ -81,7 +89,7 @@ export async function pacedReplies(target: Target, scale: Scale, acceptEncoding:
     label,
     concurrency: scale.pacedStreams,
     count: scale.pacedStreams,
-    open: () => openStream(streamTarget(target, agent, scale.pacedChunks, scale.pacedIntervalMs, acceptEncoding)),
+    open: () => open(target, streamTarget(target, agent, scale.pacedChunks, scale.pacedIntervalMs, acceptEncoding)),
   });
   agent.destroy();
   const ok = result.samples.filter((sample) => sample.ok);
@@ -107,7 +115,7 @@ async function holdStreams(target: Target, count: number, heldMs: number, accept
   const samples: Promise<StreamSample>[] = [];
   for (let i = 0; i < count; i += 1) {
     if (i % 100 === 0) await new Promise((resolve) => setTimeout(resolve, (100 / count) * rampMs));
-    samples.push(openStream({ ...streamTarget(target, agent, chunks, 100, acceptEncoding, false), onResponse: () => (responded += 1) }));
+    samples.push(open(target, { ...streamTarget(target, agent, chunks, 100, acceptEncoding, false), onResponse: () => (responded += 1) }));
   }
   const deadline = Date.now() + 30_000;
   while (responded < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -140,7 +148,7 @@ export async function heldStreams(target: Target, scale: Scale, acceptEncoding: 
 /** (d) Wire bytes per chunk for one encoding (100-chunk replies), and RSS per held stream with it. */
 export async function compressionCost(target: Target, scale: Scale, acceptEncoding: string, label: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: 20 });
-  const result = await runLoad({ label, concurrency: 20, count: 100, open: () => openStream(streamTarget(target, agent, 100, 0, acceptEncoding)) });
+  const result = await runLoad({ label, concurrency: 20, count: 100, open: () => open(target, streamTarget(target, agent, 100, 0, acceptEncoding)) });
   agent.destroy();
   const ok = result.samples.filter((sample) => sample.ok);
   const chunks = ok.reduce((sum, sample) => sum + sample.chunks, 0);

@@ -3,6 +3,7 @@ import type { Agent, AgentInput } from '../../server/agents/agent.js';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createServices } from '../../server/services.js';
+import { attachWebSocket } from '../../server/ws/ws-chat.js';
 import { listenForBench } from './listen.js';
 import { pacedPieces, readWorkload } from './workload.js';
 
@@ -30,4 +31,5 @@ const config = loadConfig({
 });
 const services = await createServices(config, { agent: new BenchAgent() });
 const server = createServer(createApp(services));
+attachWebSocket(server, services);
 listenForBench(server);
