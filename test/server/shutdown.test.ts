@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoReply } from '../../server/agents/demo-agent.js';
+import { freePort } from '../../bench/server-process.js';
 import { startApiProcess } from '../support/api-process.js';
 import { redisAvailability, startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { postChat, readAllEvents, replyText, sseEvents, type SseMessage } from '../support/sse.js';
@@ -55,6 +56,20 @@ describe('graceful shutdown (a real child process)', () => {
     expect(last.event).toBe('error');
     expect(JSON.parse(last.data).error).toMatch(/restarting; send your message again/);
     expect((await api.exited).code).toBe(0);
+  });
+
+  it('serves /metrics on METRICS_PORT only, when set', async () => {
+    const metricsPort = String(await freePort());
+    const api = await startApiProcess({ METRICS_PORT: metricsPort });
+    try {
+      expect((await fetch(`${api.url}/metrics`)).status).toBe(404);
+      const scraped = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+      expect(scraped.status).toBe(200);
+      expect(await scraped.text()).toContain('stream_chat_started_total');
+    } finally {
+      api.child.kill('SIGTERM');
+      expect((await api.exited).code).toBe(0);
+    }
   });
 
   it('closes a connection whose headers never finish (HEADERS_TIMEOUT_MS)', async () => {
