@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { formatRetry, formatSseEvent, SSE_HEARTBEAT } from './sse-frame.js';
+import { formatRetry, SSE_HEARTBEAT } from './sse-frame.js';
 
 /** Options for {@link pipeEventsToResponse}. */
 export interface SseResponseOptions {
@@ -9,12 +9,6 @@ export interface SseResponseOptions {
   stallMs: number;
 }
 
-/** One event ready for the wire. */
-export interface SseEvent {
-  event: string;
-  data: string;
-  id: string;
-}
 
 /** Sends the SSE response headers and the opening `retry:` field. */
 export function openSseResponse(req: IncomingMessage, res: ServerResponse, retryMs: number): void {
@@ -28,14 +22,16 @@ export function openSseResponse(req: IncomingMessage, res: ServerResponse, retry
 }
 
 /**
- * Writes batches of events to an open SSE response at the socket's pace: when `write` returns
- * false it waits for `drain`, so the reader holds at most one batch whatever the producer's speed.
- * Sends a heartbeat comment after `heartbeatMs` of silence. Returns when the events run out or the
- * client goes away; a client that accepts nothing for `stallMs` is disconnected.
+ * Writes batches of events to an open SSE response at the socket's pace, each batch framed by
+ * `frame`: when `write` returns false it waits for `drain`, so the reader holds at most one batch
+ * whatever the producer's speed. Sends a heartbeat comment after `heartbeatMs` of silence.
+ * Returns when the events run out or the client goes away; a client that accepts nothing for
+ * `stallMs` is disconnected.
  */
-export async function pipeEventsToResponse(
+export async function pipeEventsToResponse<Batch>(
   res: ServerResponse,
-  batches: AsyncIterable<SseEvent[]>,
+  batches: AsyncIterable<Batch>,
+  frame: (batch: Batch) => string,
   options: SseResponseOptions,
   signal: AbortSignal,
 ): Promise<void> {
@@ -52,8 +48,7 @@ export async function pipeEventsToResponse(
   }, Math.max(5, Math.min(options.heartbeatMs, 1000)));
   try {
     for await (const batch of batches) {
-      let frames = '';
-      for (const event of batch) frames += formatSseEvent(event.event, event.data, event.id);
+      const frames = frame(batch);
       lastWrite = Date.now();
       // Events appended in one burst reach this loop one microtask apart; corking until the
       // next tick sends them in one write instead of one syscall each.

@@ -53,16 +53,33 @@ export class MemoryEventLog implements EventLog {
     const stream = this.streams.get(streamId);
     if (!stream) return;
     let next = afterSeq; // events[i] has seq i + 1
-    while (!signal.aborted) {
-      if (next < stream.events.length) {
-        const batch = takeBatch(stream.events, next);
-        next += batch.length;
-        yield batch;
-        if (isTerminal(batch[batch.length - 1].event)) return;
-        continue;
+    // One abort listener for the whole read: adding and removing one per wait costs more than
+    // the rest of delivering an event.
+    let wake: (() => void) | undefined;
+    const onAbort = () => wake?.();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      while (!signal.aborted) {
+        if (next < stream.events.length) {
+          const batch = takeBatch(stream.events, next);
+          next += batch.length;
+          yield batch;
+          if (isTerminal(batch[batch.length - 1].event)) return;
+          continue;
+        }
+        if (stream.finished) return;
+        await new Promise<void>((resolve) => {
+          wake = () => {
+            stream.waiters.delete(wake!);
+            wake = undefined;
+            resolve();
+          };
+          stream.waiters.add(wake);
+        });
       }
-      if (stream.finished) return;
-      await waitForNext(stream, signal);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      if (wake) stream.waiters.delete(wake);
     }
   }
 
@@ -131,16 +148,4 @@ function takeBatch(events: StoredEvent[], from: number): StoredEvent[] {
     end += 1;
   }
   return events.slice(from, end);
-}
-
-function waitForNext(stream: MemoryStream, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const wake = () => {
-      signal.removeEventListener('abort', wake);
-      stream.waiters.delete(wake);
-      resolve();
-    };
-    stream.waiters.add(wake);
-    signal.addEventListener('abort', wake, { once: true });
-  });
 }

@@ -98,11 +98,11 @@ class WaitingText {
  * by a combining mark (decomposed text, which models do not produce): a trailing cluster that may
  * still grow waits for the text after it, or the end. Pieces are merged, never cut.
  */
-export async function* coalesceChunks(source: AsyncIterable<string>, options: ChunkBufferOptions): AsyncIterable<string> {
-  if (options.flushMs === 0) {
-    yield* source;
-    return;
-  }
+export function coalesceChunks(source: AsyncIterable<string>, options: ChunkBufferOptions): AsyncIterable<string> {
+  return options.flushMs === 0 ? source : coalesced(source, options);
+}
+
+async function* coalesced(source: AsyncIterable<string>, options: ChunkBufferOptions): AsyncIterable<string> {
   const pieces = source[Symbol.asyncIterator]();
   const waiting = new WaitingText(options);
   let deadline: ReturnType<typeof deadlineIn> | undefined;

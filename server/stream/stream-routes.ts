@@ -4,7 +4,7 @@ import { claimsOf } from '../auth/require-auth.js';
 import type { Services } from '../services.js';
 import { STREAM_EVENT, type ErrorData } from '../sse/protocol.js';
 import { formatSseEvent } from '../sse/sse-frame.js';
-import { openSseResponse, pipeEventsToResponse, type SseEvent } from '../sse/sse-response.js';
+import { openSseResponse, pipeEventsToResponse } from '../sse/sse-response.js';
 import type { StoredEvent } from '../stores/event-log.js';
 import { parseChatRequest } from './chat-request.js';
 import { formatEventId } from './event-id.js';
@@ -59,17 +59,20 @@ async function sendStream(services: Services, req: Request, res: Response, start
   metrics.open.inc();
   openSseResponse(req, res, RETRY_MS);
   let lastSeq = start.afterSeq;
-  const toSse = async function* (batches: AsyncIterable<StoredEvent[]>): AsyncIterable<SseEvent[]> {
-    for await (const batch of batches) {
-      if (lastSeq === start.afterSeq && !start.resumed) metrics.ttfb.observe((performance.now() - requestStarted) / 1000);
-      lastSeq = batch[batch.length - 1].seq;
-      for (const event of batch) metrics.countEvent(event.event);
-      yield batch.map((event) => ({ event: event.event, data: event.data, id: formatEventId({ streamId: record.streamId, seq: event.seq }) }));
+  const frame = (batch: StoredEvent[]): string => {
+    if (lastSeq === start.afterSeq && !start.resumed) metrics.ttfb.observe((performance.now() - requestStarted) / 1000);
+    lastSeq = batch[batch.length - 1].seq;
+    let frames = '';
+    for (const event of batch) {
+      metrics.countEvent(event.event);
+      frames += formatSseEvent(event.event, event.data, formatEventId({ streamId: record.streamId, seq: event.seq }));
     }
+    return frames;
   };
   const { heartbeatMs, readerStallMs } = services.config;
+  const batches = services.events.read(record.streamId, start.afterSeq, closed.signal);
   try {
-    await pipeEventsToResponse(res, toSse(services.events.read(record.streamId, start.afterSeq, closed.signal)), { heartbeatMs, stallMs: readerStallMs }, closed.signal);
+    await pipeEventsToResponse(res, batches, frame, { heartbeatMs, stallMs: readerStallMs }, closed.signal);
   } catch (err) {
     services.log.error({ err, streamId: record.streamId }, 'reading the stream failed');
     const error: ErrorData = { error: 'The stream was interrupted; reconnect to resume it.', conversation_id: record.conversationId, status: 'error' };
