@@ -12,6 +12,10 @@ export function requestLog(log: Logger): RequestHandler {
     const started = performance.now();
     // The stream routes measure time to first event from here.
     res.locals.startedAt = started;
+    if (!log.isLevelEnabled('info')) {
+      next();
+      return;
+    }
     res.once('close', () => {
       const claims = (req as Request & { claims?: TokenClaims }).claims;
       log.info(

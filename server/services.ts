@@ -1,5 +1,4 @@
 import type { Store } from 'express-rate-limit';
-import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agent } from './agents/agent.js';
 import { createOrchestrator } from './agents/create-orchestrator.js';
@@ -41,8 +40,12 @@ export interface Services {
   rateLimitStore: ((prefix: string) => Store) | undefined;
   /** Picks the agent for each message. */
   orchestrator: Orchestrator;
-  /** Fires when the process shuts down; running generations stop. */
-  shutdownSignal: AbortSignal;
+  /**
+   * Calls `stop` when the process shuts down (running generations stop); returns the function
+   * that unregisters it. A set rather than listeners on one AbortSignal: its EventTarget walks
+   * every listener on each add and remove, which grows with the streams held open.
+   */
+  onShutdown(stop: () => void): () => void;
   /** Keeps a background job until it settles, logging its failure. */
   track(job: Promise<void>): void;
   /** Stops running jobs, waits for them, and closes the stores. */
@@ -62,9 +65,8 @@ export type ServiceOverrides = Partial<Pick<Services, 'log' | 'users' | 'events'
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const log = overrides.log ?? createLogger(config.logLevel, undefined, config.logPretty);
   const users = overrides.users ?? (config.authUsersPath ? UserStore.fromFile(config.authUsersPath) : config.production ? undefined : await UserStore.development());
-  const shutdown = new AbortController();
-  // Every running generation listens to this one signal; thousands at once are expected.
-  setMaxListeners(0, shutdown.signal);
+  const shutdownHooks = new Set<() => void>();
+  let shutDown = false;
   const jobs = new Set<Promise<void>>();
   const stores = createStores(config, log, overrides);
   const { events, conversations } = stores;
@@ -99,13 +101,19 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
     rateLimitStore: stores.redis ? redisRateLimitStore(stores.redis) : undefined,
     orchestrator: createOrchestrator(config, log, overrides.agent),
-    shutdownSignal: shutdown.signal,
+    onShutdown(stop) {
+      if (shutDown) stop();
+      else shutdownHooks.add(stop);
+      return () => shutdownHooks.delete(stop);
+    },
     track(job) {
       const settled = job.catch((err: unknown) => log.error({ err }, 'background job failed')).finally(() => jobs.delete(settled));
       jobs.add(settled);
     },
     async close() {
-      shutdown.abort();
+      shutDown = true;
+      for (const stop of shutdownHooks) stop();
+      shutdownHooks.clear();
       await Promise.all(jobs);
       // Readers still hold the last events (each job ended with a terminal one); let them write them.
       for (let waited = 0; openStreams.size > 0 && waited < READER_DRAIN_MS; waited += 10) await sleep(10);

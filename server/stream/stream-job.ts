@@ -31,8 +31,8 @@ export interface StreamJob {
   limits: StreamJobLimits;
   /** How the agent's pieces are merged into chunk events. */
   chunkBuffer: ChunkBufferOptions;
-  /** Fires on shutdown. */
-  shutdownSignal: AbortSignal;
+  /** Registers what to do on shutdown; returns the function that unregisters it. */
+  onShutdown(stop: () => void): () => void;
   log: Logger;
   metrics: Metrics;
 }
@@ -58,9 +58,8 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
   const stopWith = (reason: StopReason) => () => abort.abort(new StopGeneration(reason));
   const timer = setTimeout(stopWith(STOP_REASON.timeout), limits.timeoutMs);
   const onStop = stopWith(STOP_REASON.cancelled);
-  const onShutdown = stopWith(STOP_REASON.shutdown);
   writer.stopSignal.addEventListener('abort', onStop, { once: true });
-  job.shutdownSignal.addEventListener('abort', onShutdown, { once: true });
+  const forgetShutdown = job.onShutdown(stopWith(STOP_REASON.shutdown));
   if (writer.stopSignal.aborted) onStop();
 
   const started = Date.now();
@@ -88,13 +87,16 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
   } finally {
     clearTimeout(timer);
     writer.stopSignal.removeEventListener('abort', onStop);
-    job.shutdownSignal.removeEventListener('abort', onShutdown);
+    forgetShutdown();
     await finish(job, progress.content, outcome);
     countOutcome(job.metrics, outcome, errorReason, Date.now() - started);
-    job.log.info(
-      { streamId: record.streamId, user: record.owner, outcome, chunks: progress.chunks, bytes: Buffer.byteLength(progress.content), ms: Date.now() - started },
-      'stream finished',
-    );
+    // Built only when it will be written: at LOG_LEVEL=warn a stream pays nothing for it.
+    if (job.log.isLevelEnabled('info')) {
+      job.log.info(
+        { streamId: record.streamId, user: record.owner, outcome, chunks: progress.chunks, bytes: Buffer.byteLength(progress.content), ms: Date.now() - started },
+        'stream finished',
+      );
+    }
   }
 }
 
@@ -176,8 +178,8 @@ function failureMessage(job: StreamJob, stop: StopReason | undefined, cause: unk
   }
 }
 
-async function appendJson(writer: StreamWriter, event: StreamEventName, data: object): Promise<void> {
-  await writer.append(event, JSON.stringify(data));
+function appendJson(writer: StreamWriter, event: StreamEventName, data: object): Promise<unknown> {
+  return writer.append(event, JSON.stringify(data));
 }
 
 async function finish(job: StreamJob, content: string, outcome: 'completed' | 'cancelled' | 'error'): Promise<void> {

@@ -91,7 +91,7 @@ export class StreamService {
         conversations: services.conversations,
         limits: { timeoutMs: services.config.streamTimeoutMs, maxChunks: services.config.maxReplyChunks, maxBytes: services.config.maxReplyBytes },
         chunkBuffer: { flushMs: services.config.chunkFlushMs, maxBytes: services.config.chunkMaxBytes },
-        shutdownSignal: services.shutdownSignal,
+        onShutdown: services.onShutdown,
         log: services.log,
         metrics: services.metrics,
       }),
