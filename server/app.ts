@@ -28,6 +28,22 @@ export function createApp(services: Services): Express {
   app.set('trust proxy', config.trustProxy);
   app.use(requestLog(services.log));
 
+  const cors = corsAllowList(config.allowedOrigins);
+  const json = express.json({ limit: BODY_LIMIT, strict: false });
+  const limits = {
+    chatPerMinute: config.rateLimitPerMinute,
+    loginPerMinute: config.loginRateLimitPerMinute,
+    guestPerMinute: config.guestRateLimitPerMinute,
+    store: services.rateLimitStore,
+    log: services.log,
+  };
+  const auth = requireAuth(services.verifier);
+  const streamChain = [sseCompression(), auth, chatRateLimit(limits)];
+  const streams = streamRoutes(services);
+  // The hot path first: POST /stream/chat goes through its chain without walking every route
+  // mounted below (the same middleware instances, so the rate limit counts once).
+  app.post('/stream/chat', cors, json, ...streamChain, streams);
+
   app.use(healthRoutes(services));
   // With METRICS_PORT the metrics are served there instead (server/main.ts), away from the public port.
   if (config.metricsPort === undefined) app.get('/metrics', handleMetrics(services));
@@ -36,15 +52,8 @@ export function createApp(services: Services): Express {
   app.use(widgetAssets({ allowedOrigins: config.allowedOrigins }));
 
   const api = express.Router();
-  api.use(corsAllowList(config.allowedOrigins));
-  api.use(express.json({ limit: BODY_LIMIT, strict: false }));
-  const limits = {
-    chatPerMinute: config.rateLimitPerMinute,
-    loginPerMinute: config.loginRateLimitPerMinute,
-    guestPerMinute: config.guestRateLimitPerMinute,
-    store: services.rateLimitStore,
-    log: services.log,
-  };
+  api.use(cors);
+  api.use(json);
   api.post('/auth/login', loginRateLimit(limits));
   api.post('/auth/guest', guestRateLimit(limits));
   api.use(
@@ -58,10 +67,9 @@ export function createApp(services: Services): Express {
       guestRenewalS: GUEST_RENEWAL_S,
     }),
   );
-  const auth = requireAuth(services.verifier);
-  api.use('/stream', sseCompression(), auth, chatRateLimit(limits));
+  api.use('/stream', ...streamChain);
   api.use('/conversations', auth);
-  api.use(streamRoutes(services));
+  api.use(streams);
   api.use(conversationRoutes(services));
   app.use(api);
 

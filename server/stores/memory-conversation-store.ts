@@ -34,7 +34,7 @@ export class MemoryConversationStore implements ConversationStore {
 
   async get(conversationId: string): Promise<Conversation | undefined> {
     const entry = this.live(conversationId);
-    return entry ? structuredClone(entry.conversation) : undefined;
+    return entry ? { ...entry.conversation, messages: copyMessages(entry.conversation.messages) } : undefined;
   }
 
   async beginTurn(turn: TurnStart): Promise<ConversationMessage[]> {
@@ -43,7 +43,7 @@ export class MemoryConversationStore implements ConversationStore {
     if (messages.some((message) => message.status === 'streaming')) {
       throw new ConversationBusyError('A reply is still streaming in this conversation.');
     }
-    const history = structuredClone(messages);
+    const history = copyMessages(messages);
     const now = new Date().toISOString();
     messages.push(
       { role: 'user', content: turn.userMessage, status: 'completed', created_at: now },
@@ -87,4 +87,9 @@ export class MemoryConversationStore implements ConversationStore {
     this.entries.delete(conversationId);
     this.entries.set(conversationId, entry);
   }
+}
+
+/** Copies of the messages, so callers cannot change the stored ones (their fields are all strings). */
+function copyMessages(messages: ConversationMessage[]): ConversationMessage[] {
+  return messages.map((message) => ({ ...message }));
 }

@@ -16,7 +16,13 @@ interface MemoryStream {
   stop: AbortController;
   /** Readers waiting for the next event. */
   waiters: Set<() => void>;
-  expiry?: NodeJS.Timeout;
+}
+
+/** A finished stream in the retention queue. */
+interface Finished {
+  streamId: string;
+  requestKey: string;
+  expiresAt: number;
 }
 
 /**
@@ -26,6 +32,13 @@ interface MemoryStream {
 export class MemoryEventLog implements EventLog {
   private readonly streams = new Map<string, MemoryStream>();
   private readonly requests = new Map<string, string>();
+  /**
+   * Finished streams in the order they finished — with one retention time, also the order they
+   * expire — from `head` on. Expired ones are dropped from the front as the log is used, so a
+   * finished stream costs no timer, and the oldest is found without walking the stream map.
+   */
+  private finished: Finished[] = [];
+  private head = 0;
   private readonly retentionMs: number;
   private readonly maxStreams: number;
 
@@ -37,6 +50,7 @@ export class MemoryEventLog implements EventLog {
   async open(record: StreamRecord): Promise<OpenResult> {
     const requestKey = `${record.owner}\n${record.requestId}`;
     const existing = this.requests.get(requestKey);
+    this.dropExpired();
     if (existing !== undefined && this.streams.has(existing)) return { kind: 'existing', streamId: existing };
     this.evictIfFull();
     const stream: MemoryStream = { record, events: [], finished: false, stop: new AbortController(), waiters: new Set() };
@@ -46,10 +60,12 @@ export class MemoryEventLog implements EventLog {
   }
 
   async get(streamId: string): Promise<StreamRecord | undefined> {
+    this.dropExpired();
     return this.streams.get(streamId)?.record;
   }
 
   async *read(streamId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<StoredEvent[]> {
+    this.dropExpired();
     const stream = this.streams.get(streamId);
     if (!stream) return;
     let next = afterSeq; // events[i] has seq i + 1
@@ -90,11 +106,12 @@ export class MemoryEventLog implements EventLog {
 
   async close(): Promise<void> {
     for (const stream of this.streams.values()) {
-      clearTimeout(stream.expiry);
       for (const wake of stream.waiters) wake();
     }
     this.streams.clear();
     this.requests.clear();
+    this.finished = [];
+    this.head = 0;
   }
 
   private writerFor(stream: MemoryStream, requestKey: string): StreamWriter {
@@ -111,28 +128,38 @@ export class MemoryEventLog implements EventLog {
         stream.finished = true;
         for (const wake of stream.waiters) wake();
         stream.waiters.clear();
-        stream.expiry = setTimeout(() => this.drop(stream.record.streamId, requestKey), this.retentionMs);
-        stream.expiry.unref();
+        this.finished.push({ streamId: stream.record.streamId, requestKey, expiresAt: Date.now() + this.retentionMs });
       },
     };
   }
 
-  private drop(streamId: string, requestKey: string): void {
-    const stream = this.streams.get(streamId);
-    if (stream) clearTimeout(stream.expiry);
+  private drop({ streamId, requestKey }: Finished): void {
     this.streams.delete(streamId);
     if (this.requests.get(requestKey) === streamId) this.requests.delete(requestKey);
   }
 
+  /** Drops the oldest finished stream; false when none has finished. */
+  private dropOldest(): boolean {
+    if (this.head === this.finished.length) return false;
+    this.drop(this.finished[this.head]);
+    this.head += 1;
+    // Reclaim the front of the queue once it is most of the array.
+    if (this.head > 1024 && this.head * 2 > this.finished.length) {
+      this.finished = this.finished.slice(this.head);
+      this.head = 0;
+    }
+    return true;
+  }
+
+  /** Drops the finished streams past their retention time. */
+  private dropExpired(): void {
+    const now = Date.now();
+    while (this.head < this.finished.length && this.finished[this.head].expiresAt <= now) this.dropOldest();
+  }
+
   /** Keeps the log bounded: drops the oldest finished stream when the cap is reached. */
   private evictIfFull(): void {
-    if (this.streams.size < this.maxStreams) return;
-    for (const [streamId, stream] of this.streams) {
-      if (stream.finished) {
-        this.drop(streamId, `${stream.record.owner}\n${stream.record.requestId}`);
-        return;
-      }
-    }
+    if (this.streams.size >= this.maxStreams) this.dropOldest();
   }
 }
 

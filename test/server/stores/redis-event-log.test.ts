@@ -118,8 +118,9 @@ describe.skipIf(!redisAvailability().available || !canStartRedisServer())('Redis
     await fails(other.stop(record.streamId), 'stop');
 
     await redis.restart();
-    // The clients reconnect by themselves; the restarted server is empty.
+    // The clients reconnect by themselves, each on its own backoff; the restarted server is empty.
     await eventually(async () => expect(await log.get(record.streamId)).toBeUndefined(), 15_000);
+    await eventually(async () => expect(await other.get(record.streamId)).toBeUndefined(), 15_000);
     const fresh = newRecord();
     const freshWriter = await openWriter(log, fresh);
     await freshWriter.append('start', '{}');
