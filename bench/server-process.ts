@@ -1,6 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { buildSync } from 'esbuild';
+import { SERVER_BUNDLE } from '../scripts/build-server.js';
 
 /** A server started by the benchmark, pinned to core 0 when `taskset` is there. */
 export interface ServerProcess {
@@ -48,9 +50,26 @@ function waitForExit(child: ChildProcess): Promise<void> {
   });
 }
 
-/** Starts `bench/servers/<script>` and waits for its `listening <port>` line. */
+const SERVERS_DIR = 'bench/servers';
+
+/**
+ * Bundles every server of the matrix into `dist/bench-<name>.mjs` the way `npm run build:server`
+ * bundles the API for production: the measured processes run plain JavaScript, none of them
+ * paying for a TypeScript loader.
+ */
+export function buildBenchServers(scripts: string[]): void {
+  buildSync({
+    ...SERVER_BUNDLE,
+    entryPoints: scripts.map((script) => `${ROOT}${SERVERS_DIR}/${script}`),
+    outdir: `${ROOT}dist`,
+    entryNames: 'bench-[name]',
+    outExtension: { '.js': '.mjs' },
+  });
+}
+
+/** Starts the bundle of `bench/servers/<script>` built by {@link buildBenchServers} and waits for its `listening <port>` line. */
 export function startBenchServer(name: string, script: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const [command, ...args] = pinned(0, [process.execPath, '--import', 'tsx', `bench/servers/${script}`]);
+  const [command, ...args] = pinned(0, [process.execPath, `dist/bench-${script.replace(/\.ts$/, '.mjs')}`]);
   const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';

@@ -12,6 +12,10 @@ export interface Scale {
   pacedStreams: number;
   pacedChunks: number;
   pacedIntervalMs: number;
+  /** The paced streams start at a steady rate over this long (ms), not in one burst. */
+  pacedRampMs: number;
+  /** Short streams run on a freshly started server before its idle RSS is read. */
+  warmupStreams: number;
   heldSteps: number[];
   heldMs: number;
   compressionHeld: number;
@@ -24,6 +28,8 @@ export const FULL: Scale = {
   pacedStreams: 1000,
   pacedChunks: 100,
   pacedIntervalMs: 50,
+  pacedRampMs: 1000,
+  warmupStreams: 500,
   heldSteps: [1000, 2500, 5000, 7500, 10_000],
   heldMs: 4000,
   compressionHeld: 2500,
@@ -36,18 +42,22 @@ export const QUICK: Scale = {
   pacedStreams: 20,
   pacedChunks: 10,
   pacedIntervalMs: 50,
+  pacedRampMs: 100,
+  warmupStreams: 20,
   heldSteps: [50, 100],
   heldMs: 500,
   compressionHeld: 50,
   resumeCount: 20,
 };
 
-/** A browser's Accept-Encoding (compression picks br from it). */
+/** A browser's Accept-Encoding (the API picks gzip from it; see README, Compression). */
 export const BROWSER_ENCODING = 'gzip, deflate, br, zstd';
 
 /** Where and how to send the streams. */
 export interface Target {
   server: Pick<ServerProcess, 'url'> & Partial<Pick<ServerProcess, 'rss'>>;
+  /** Replaces `server` with a freshly started one (matrix runs only), so a memory figure starts clean. */
+  restart?: () => Promise<void>;
   token: string | undefined;
   /** Use the WebSocket transport instead of SSE. */
   ws?: boolean;
@@ -82,13 +92,19 @@ export async function shortReplies(target: Target, scale: Scale, label: string) 
   };
 }
 
-/** (b) Many concurrent paced replies: time to first byte and the latency added to each gap. */
+/**
+ * (b) Many concurrent paced replies: time to first byte and the latency added to each gap. The
+ * streams start at a steady rate over `pacedRampMs` (each lasts 100 × 50 ms, so all are open
+ * together after the ramp): a thousand connects in the same millisecond would time the load
+ * generator's own burst, not the server.
+ */
 export async function pacedReplies(target: Target, scale: Scale, acceptEncoding: string, label: string) {
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
   const result = await runLoad({
     label,
     concurrency: scale.pacedStreams,
     count: scale.pacedStreams,
+    rampMs: scale.pacedRampMs,
     open: () => open(target, streamTarget(target, agent, scale.pacedChunks, scale.pacedIntervalMs, acceptEncoding)),
   });
   agent.destroy();
@@ -104,10 +120,26 @@ export async function pacedReplies(target: Target, scale: Scale, acceptEncoding:
   };
 }
 
-/** One step of (c): `count` streams at 10 events/s held open together. */
-async function holdStreams(target: Target, count: number, heldMs: number, acceptEncoding: string) {
+/**
+ * Restarts the server when the target can, warms it up with a few hundred short streams (so JIT
+ * code and pools are not counted per stream), and returns its resident memory then. Memory freed
+ * by an earlier workload stays with the process, so a delta taken later could even be negative.
+ */
+async function freshIdleRss(target: Target, scale: Scale): Promise<number> {
+  await target.restart?.();
+  const agent = new Agent({ keepAlive: true, maxSockets: 20 });
+  await runLoad({ label: 'warm-up', concurrency: 20, count: scale.warmupStreams, open: () => open(target, streamTarget(target, agent, 10, 0, 'identity')) });
+  agent.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return target.server.rss?.() ?? NaN;
+}
+
+/**
+ * One step of (c): `count` streams at 10 events/s held open together. RSS per stream is the
+ * resident memory while they are held, less `idleRss`, over `count`.
+ */
+async function holdStreams(target: Target, count: number, heldMs: number, acceptEncoding: string, idleRss: number) {
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
-  const rssBefore = target.server.rss?.() ?? NaN;
   const overflowsBefore = listenOverflows();
   let responded = 0;
   const rampMs = Math.max(500, count / 2); // ~2,000 new connections a second
@@ -125,24 +157,33 @@ async function holdStreams(target: Target, count: number, heldMs: number, accept
   agent.destroy();
   return {
     streams: count,
-    rssPerStreamKiB: round((rssHeld - rssBefore) / count / 1024, 1),
+    rssPerStreamKiB: round((rssHeld - idleRss) / count / 1024, 1),
     rssMiB: round(rssHeld / 1024 / 1024, 1),
     listenOverflows: listenOverflows() - overflowsBefore,
     ...errorsOf(done),
   };
 }
 
-/** (c) Steps up the number of held paced streams until one step has errors. */
+/** A step of (c) is clean with no stream errors and no connection dropped from a full accept queue. */
+export function isClean(step: { errors: number; listenOverflows: number }): boolean {
+  return step.errors === 0 && !(step.listenOverflows > 0);
+}
+
+/**
+ * (c) Steps up the number of held paced streams until a step is not clean, on a freshly started
+ * server: each step's RSS per stream is counted from that server's idle RSS, so it includes what
+ * earlier, smaller steps left behind (an upper bound).
+ */
 export async function heldStreams(target: Target, scale: Scale, acceptEncoding: string, label: string) {
+  const idleRss = await freshIdleRss(target, scale);
   const steps = [];
   for (const count of scale.heldSteps) {
     process.stderr.write(`  ${label}: holding ${count} streams…\n`);
-    const step = await holdStreams(target, count, scale.heldMs, acceptEncoding);
+    const step = await holdStreams(target, count, scale.heldMs, acceptEncoding, idleRss);
     steps.push(step);
-    if (step.errors > 0 || step.listenOverflows > 0) break;
+    if (!isClean(step)) break;
   }
-  const clean = steps.filter((step) => step.errors === 0 && !(step.listenOverflows > 0));
-  return { maxCleanStreams: clean.at(-1)?.streams ?? 0, steps };
+  return { maxCleanStreams: steps.filter(isClean).at(-1)?.streams ?? 0, steps };
 }
 
 /** (d) Wire bytes per chunk for one encoding (100-chunk replies), and RSS per held stream with it. */
@@ -152,7 +193,7 @@ export async function compressionCost(target: Target, scale: Scale, acceptEncodi
   agent.destroy();
   const ok = result.samples.filter((sample) => sample.ok);
   const chunks = ok.reduce((sum, sample) => sum + sample.chunks, 0);
-  const held = await holdStreams(target, scale.compressionHeld, scale.heldMs, acceptEncoding);
+  const held = await holdStreams(target, scale.compressionHeld, scale.heldMs, acceptEncoding, await freshIdleRss(target, scale));
   return {
     encoding: ok[0]?.encoding ?? 'none',
     wireBytesPerChunk: round(ok.reduce((sum, sample) => sum + sample.wireBytes, 0) / chunks, 1),

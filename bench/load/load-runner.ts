@@ -8,6 +8,8 @@ export interface LoadOptions {
   durationMs?: number;
   /** …or after this many streams in all. */
   count?: number;
+  /** Spread the first start of each of the `concurrency` workers over this long (ms): arrivals at a steady rate instead of one burst. */
+  rampMs?: number;
   /** Label for the progress line. */
   label: string;
   open: () => Promise<StreamSample>;
@@ -22,8 +24,8 @@ export interface LoadResult {
 }
 
 /**
- * Keeps `concurrency` streams open until the duration or count is reached, printing a progress
- * line on stderr every second.
+ * Keeps `concurrency` streams open until the duration or count is reached (their first starts
+ * spread over `rampMs`), printing a progress line on stderr every second.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const samples: StreamSample[] = [];
@@ -37,13 +39,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const errors = samples.filter((sample) => !sample.ok).length;
     process.stderr.write(`\r  ${options.label}: ${samples.length} streams, ${Math.round(samples.length / seconds)}/s, ${errors} errors   `);
   }, 1000);
-  const worker = async () => {
+  const worker = async (index: number) => {
+    const due = options.rampMs ? began + (index / options.concurrency) * options.rampMs : 0;
+    if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
     while (more()) {
       started += 1;
       samples.push(await options.open());
     }
   };
-  await Promise.all(Array.from({ length: options.concurrency }, worker));
+  await Promise.all(Array.from({ length: options.concurrency }, (_, index) => worker(index)));
   clearInterval(progress);
   process.stderr.write('\n');
   const elapsedMs = performance.now() - began;

@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
+import { buildServer } from '../../scripts/build-server.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-/** Runs the real entry file with `env` and returns its exit code and output (or kills it once it listens). */
-function runMain(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs the real entry file (or `entry`, a built bundle) with `env` and returns its exit code and output (or kills it once it listens). */
+function runMain(env: Record<string, string>, entry = ['--import', 'tsx', 'server/main.ts']): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: { PATH: process.env.PATH, ...env } });
+    const child = spawn(process.execPath, entry, { cwd: ROOT, env: { PATH: process.env.PATH, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (data) => {
@@ -38,5 +39,15 @@ describe('server/main.ts', () => {
     const run = await runMain({ PORT: '0' });
     expect(run.stdout).toContain('ngx-chat API listening');
     expect(run.code).toBe(0);
+  });
+
+  it('runs the same from the production bundle (npm run build:server)', async () => {
+    const bundle = buildServer();
+    const run = await runMain({ PORT: '0' }, [bundle]);
+    expect(run.stdout).toContain('ngx-chat API listening');
+    expect(run.code).toBe(0);
+    const refused = await runMain({ NODE_ENV: 'production', ALLOWED_ORIGINS: 'https://a.example' }, [bundle]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('JWT_SECRET');
   });
 });
