@@ -65,8 +65,9 @@ async function benchMatrix(scale: Scale, quick: boolean): Promise<void> {
   const token = new TokenIssuer({ secret: DEV_JWT_SECRET }).issue('bench', 3600).access_token;
   buildBenchServers([...new Set(SERVERS.map((spec) => spec.script))]);
   const results: BenchResults = { quick, pinned: PINNED, startedAt: new Date().toISOString(), node: process.version, servers: [] };
+  const began = performance.now();
   for (const spec of SERVERS) {
-    process.stderr.write(`${spec.name}\n`);
+    process.stderr.write(`${spec.name} (at ${Math.round((performance.now() - began) / 1000)} s)\n`);
     const redis = spec.redis ? await startRedis() : undefined;
     const env: Record<string, string> = redis ? { REDIS_URL: redis.url } : {};
     let server: ServerProcess | undefined;
@@ -102,6 +103,7 @@ async function benchMatrix(scale: Scale, quick: boolean): Promise<void> {
     }
   }
   writeReport(results);
+  process.stderr.write(`matrix done in ${Math.round((performance.now() - began) / 1000)} s\n`);
 }
 
 const args = parseArgs(process.argv.slice(2));

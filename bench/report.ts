@@ -48,7 +48,7 @@ function checkTargets(results: BenchResults): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const add = (target: string, value: number | undefined, bound: number, unit: string, atMost: boolean) => {
     if (value === undefined || Number.isNaN(value)) return;
-    checks.push({ target, measured: `${value.toFixed(1)} ${unit}`, met: atMost ? value <= bound : value >= bound });
+    checks.push({ target, measured: `${value.toFixed(unit === '×' ? 2 : 1)} ${unit}`, met: atMost ? value <= bound : value >= bound });
   };
   add('short replies ≥ 4,000 streams/s', ours.short.streamsPerSecond, 4000, 'streams/s', false);
   if (express) add('short replies ≥ 1.0× bare Express', ours.short.streamsPerSecond / express.short.streamsPerSecond, 1, '×', false);
@@ -74,21 +74,23 @@ function checkTargets(results: BenchResults): TargetCheck[] {
 export function renderTables(results: BenchResults): string {
   const base = results.servers.find((row) => row.name === BASELINE);
   const lines: string[] = [];
-  lines.push('| server | short replies (streams/s) | ratio | TTFB p50 / p99 (ms) | paced: TTFB p50 / p99 (ms) | paced: added gap p50 / p99 (ms) | held streams (clean) | ratio | RSS per held stream (KiB) | first step not clean | errors | load generator CPU |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
+  lines.push('| server | short replies (streams/s) | ratio | TTFB p50 / p99 (ms) | server CPU per short reply (µs) | ratio | paced: TTFB p50 / p99 (ms) | paced: added gap p50 / p99 (ms) | paced: server CPU per event (µs) | ratio | held streams (clean) | ratio | RSS per held stream (KiB) | first step not clean | errors | load generator CPU |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
   for (const row of results.servers) {
     const heldTop = row.held.steps.filter(isClean).at(-1);
     const errors = row.short.errors + row.paced.errors;
     const failed = row.held.steps.find((step) => !isClean(step));
     const notClean = failed ? `${failed.streams}: ${failed.errors} errors, ${failed.listenOverflows} accept-queue overflows` : 'none';
     lines.push(
-      `| ${row.name} | ${row.short.streamsPerSecond} | ${ratio(row.short.streamsPerSecond, base?.short.streamsPerSecond)} | ${ms(row.short.ttfbMs)} | ${ms(row.paced.ttfbMs)} | ${ms(row.paced.addedGapMs)} | ${row.held.maxCleanStreams} | ${ratio(row.held.maxCleanStreams, base?.held.maxCleanStreams)} | ${heldTop?.rssPerStreamKiB ?? '—'} | ${notClean} | ${errors} | ${row.short.generatorCpu} |`,
+      `| ${row.name} | ${row.short.streamsPerSecond} | ${ratio(row.short.streamsPerSecond, base?.short.streamsPerSecond)} | ${ms(row.short.ttfbMs)} | ${row.short.serverCpuUsPerStream} | ${ratio(row.short.serverCpuUsPerStream, base?.short.serverCpuUsPerStream)} | ${ms(row.paced.ttfbMs)} | ${ms(row.paced.addedGapMs)} | ${row.paced.serverCpuUsPerEvent} | ${ratio(row.paced.serverCpuUsPerEvent, base?.paced.serverCpuUsPerEvent)} | ${row.held.maxCleanStreams} | ${ratio(row.held.maxCleanStreams, base?.held.maxCleanStreams)} | ${heldTop?.rssPerStreamKiB ?? '—'} | ${notClean} | ${errors} | ${row.short.generatorCpu} |`,
     );
   }
   const extra = results.servers.filter((row) => row.pacedBrowser || row.resume);
   if (extra.length > 0) {
-    lines.push('', '| server | paced, browser encoding: encoding | TTFB p50 / p99 (ms) | added gap p50 / p99 (ms) | resume: first replayed event p50 / p99 (ms) |', '| --- | --- | ---: | ---: | ---: |');
-    for (const row of extra) lines.push(`| ${row.name} | ${row.pacedBrowser?.encoding ?? '—'} | ${ms(row.pacedBrowser?.ttfbMs)} | ${ms(row.pacedBrowser?.addedGapMs)} | ${ms(row.resume?.firstReplayedMs)} |`);
+    lines.push('', '| server | paced, browser encoding: encoding | TTFB p50 / p99 (ms) | added gap p50 / p99 (ms) | server CPU per event (µs) | resume: first replayed event p50 / p99 (ms) |', '| --- | --- | ---: | ---: | ---: | ---: |');
+    for (const row of extra) {
+      lines.push(`| ${row.name} | ${row.pacedBrowser?.encoding ?? '—'} | ${ms(row.pacedBrowser?.ttfbMs)} | ${ms(row.pacedBrowser?.addedGapMs)} | ${row.pacedBrowser?.serverCpuUsPerEvent ?? '—'} | ${ms(row.resume?.firstReplayedMs)} |`);
+    }
   }
   const compression = results.servers.flatMap((row) => (row.compression ?? []).map((entry) => ({ name: row.name, entry })));
   if (compression.length > 0) {
@@ -127,7 +129,7 @@ export function writeReport(results: BenchResults): void {
     `- Run: ${results.startedAt}, Node ${results.node}, ${cpus().length} × ${cpu}.`,
     `- Each server runs as its own process${results.pinned ? ' pinned to core 0 (`taskset -c 0`)' : ''}; the load generator runs in the benchmark process${results.pinned ? ' pinned to core 1' : ''}.`,
     '- Workloads: (a) short replies, 10 unpaced chunks, 10 s at 50 concurrent; (b) 1,000 concurrent replies of 100 chunks 50 ms apart, started at a steady rate over 1 s; (c) held streams at 10 events/s, stepping 1,000 → 10,000 on a freshly started server until a step has errors or accept-queue overflows; (d) identity, gzip and br: wire bytes per chunk on 100-chunk replies, and RSS per stream holding 2,500 on a freshly started server; (e) resume with `Last-Event-ID` to the first replayed event.',
-    '- Ratios are to the bare `node:http` server measured in the same run. Times are milliseconds, p50 / p99.',
+    '- Ratios are to the bare `node:http` server measured in the same run. Times are milliseconds, p50 / p99. Server CPU is user + system time of the server process (all its threads) over the workload, per reply or per event received.',
     '',
     tables,
     '',

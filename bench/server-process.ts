@@ -11,6 +11,8 @@ export interface ServerProcess {
   pid: number;
   /** Resident memory now, in bytes. */
   rss(): number;
+  /** CPU time the process has used so far (user + system, all threads), in seconds. */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
@@ -29,6 +31,15 @@ export const PINNED = HAS_TASKSET;
 export function rssOf(pid: number): number {
   const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) * 1024 : NaN;
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
+/** A process's user + system CPU time from /proc, in seconds. */
+export function cpuSecondsOf(pid: number): number {
+  // Fields after the parenthesised command name; utime and stime are the 14th and 15th overall.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 /** A free loopback port. */
@@ -87,6 +98,7 @@ export function startBenchServer(name: string, script: string, env: Record<strin
         url: `http://127.0.0.1:${match[1]}`,
         pid: child.pid!,
         rss: () => rssOf(child.pid!),
+        cpuSeconds: () => cpuSecondsOf(child.pid!),
         stop: async () => {
           child.kill('SIGTERM');
           await waitForExit(child);

@@ -31,7 +31,7 @@ export const FULL: Scale = {
   pacedRampMs: 1000,
   warmupStreams: 500,
   heldSteps: [1000, 2500, 5000, 7500, 10_000],
-  heldMs: 4000,
+  heldMs: 2500,
   compressionHeld: 2500,
   resumeCount: 500,
 };
@@ -55,7 +55,7 @@ export const BROWSER_ENCODING = 'gzip, deflate, br, zstd';
 
 /** Where and how to send the streams. */
 export interface Target {
-  server: Pick<ServerProcess, 'url'> & Partial<Pick<ServerProcess, 'rss'>>;
+  server: Pick<ServerProcess, 'url'> & Partial<Pick<ServerProcess, 'rss' | 'cpuSeconds'>>;
   /** Replaces `server` with a freshly started one (matrix runs only), so a memory figure starts clean. */
   restart?: () => Promise<void>;
   token: string | undefined;
@@ -77,14 +77,30 @@ function errorsOf(samples: StreamSample[]): { errors: number; firstError?: strin
   return { errors: failed.length, firstError: failed[0]?.error ?? (failed[0] ? `status ${failed[0].status}` : undefined) };
 }
 
+/**
+ * The server's CPU time per stream and per event over a workload, in µs: steadier than latency
+ * percentiles near saturation, and what decides where a server saturates.
+ */
+async function serverCpu<T>(target: Target, run: () => Promise<T>, count: (result: T) => { streams: number; events: number }) {
+  const before = target.server.cpuSeconds?.() ?? NaN;
+  const result = await run();
+  const used = ((target.server.cpuSeconds?.() ?? NaN) - before) * 1e6;
+  const { streams, events } = count(result);
+  return { result, serverCpuUsPerStream: round(used / streams, 1), serverCpuUsPerEvent: round(used / events, 1) };
+}
+
+/** Events a sample received: its chunks, plus `start` and `end`. */
+const eventsOf = (samples: StreamSample[]) => samples.reduce((sum, sample) => sum + sample.chunks + 2, 0);
+
 /** (a) Short replies, 10 unpaced chunks, as many as `shortConcurrency` clients can get. */
 export async function shortReplies(target: Target, scale: Scale, label: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: scale.shortConcurrency });
-  const result = await runLoad({ label, concurrency: scale.shortConcurrency, durationMs: scale.shortDurationMs, open: () => open(target, streamTarget(target, agent, 10, 0, 'identity')) });
+  const { result, serverCpuUsPerStream } = await serverCpu(target, () => runLoad({ label, concurrency: scale.shortConcurrency, durationMs: scale.shortDurationMs, open: () => open(target, streamTarget(target, agent, 10, 0, 'identity')) }), (load) => ({ streams: load.samples.length, events: eventsOf(load.samples) }));
   agent.destroy();
   const ok = result.samples.filter((sample) => sample.ok);
   return {
     streamsPerSecond: round((ok.length / result.elapsedMs) * 1000, 0),
+    serverCpuUsPerStream,
     ttfbMs: summarize(ok.map((sample) => sample.ttfbMs)),
     totalMs: summarize(ok.map((sample) => sample.totalMs)),
     ...errorsOf(result.samples),
@@ -100,17 +116,23 @@ export async function shortReplies(target: Target, scale: Scale, label: string) 
  */
 export async function pacedReplies(target: Target, scale: Scale, acceptEncoding: string, label: string) {
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
-  const result = await runLoad({
-    label,
-    concurrency: scale.pacedStreams,
-    count: scale.pacedStreams,
-    rampMs: scale.pacedRampMs,
-    open: () => open(target, streamTarget(target, agent, scale.pacedChunks, scale.pacedIntervalMs, acceptEncoding)),
-  });
+  const { result, serverCpuUsPerEvent } = await serverCpu(
+    target,
+    () =>
+      runLoad({
+        label,
+        concurrency: scale.pacedStreams,
+        count: scale.pacedStreams,
+        rampMs: scale.pacedRampMs,
+        open: () => open(target, streamTarget(target, agent, scale.pacedChunks, scale.pacedIntervalMs, acceptEncoding)),
+      }),
+    (load) => ({ streams: load.samples.length, events: eventsOf(load.samples) }),
+  );
   agent.destroy();
   const ok = result.samples.filter((sample) => sample.ok);
   return {
     streams: scale.pacedStreams,
+    serverCpuUsPerEvent,
     encoding: ok[0]?.encoding ?? 'none',
     ttfbMs: summarize(ok.map((sample) => sample.ttfbMs)),
     firstChunkMs: summarize(ok.map((sample) => sample.firstChunkMs)),
