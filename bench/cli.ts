@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { TokenIssuer } from '../server/auth/token-issuer.js';
 import { DEV_JWT_SECRET } from '../server/config.js';
 import { writeReport, type BenchResults } from './report.js';
-import { buildBenchServers, PINNED, startBenchServer, startRedis, type ServerProcess } from './server-process.js';
+import { buildBenchServers, PINNED, ROOT, startBenchServer, startRedis, type ServerProcess } from './server-process.js';
 import { BROWSER_ENCODING, compressionCost, FULL, heldStreams, pacedReplies, QUICK, resumeLatency, shortReplies, type Scale, type Target } from './workloads.js';
 
 /**
@@ -13,17 +14,20 @@ interface Args {
   url?: string;
   token?: string;
   quick: boolean;
+  /** Only regenerate BENCHMARKS.md from bench/results.json (after editing bench/NOTES.md). */
+  report: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false };
+  const args: Args = { quick: false, report: false };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--quick') args.quick = true;
+    else if (arg === '--report') args.report = true;
     else if (arg === '--url') args.url = argv[++i];
     else if (arg === '--token') args.token = argv[++i];
     else if (arg === '--help') {
-      console.log('usage: npm run bench -- [--quick] [--url http://localhost:8000 [--token JWT]]');
+      console.log('usage: npm run bench -- [--quick | --report] [--url http://localhost:8000 [--token JWT]]');
       process.exit(0);
     } else {
       console.error(`unknown argument ${arg}; see --help`);
@@ -108,5 +112,6 @@ async function benchMatrix(scale: Scale, quick: boolean): Promise<void> {
 
 const args = parseArgs(process.argv.slice(2));
 const scale = args.quick ? QUICK : FULL;
-if (args.url) await benchUrl(args.url, args.token ?? (await login(args.url)), scale);
+if (args.report) writeReport(JSON.parse(readFileSync(`${ROOT}bench/results.json`, 'utf8')) as BenchResults);
+else if (args.url) await benchUrl(args.url, args.token ?? (await login(args.url)), scale);
 else await benchMatrix(scale, args.quick);
