@@ -1,22 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postChat, readAllEvents, replyText, sseEvents, type SseMessage } from '../support/sse.js';
+import { postChat, readAllEvents, readThenDrop, replyText, sseEvents, type SseMessage } from '../support/sse.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { ScriptedAgent } from '../support/test-agents.js';
 import { waitFor } from '../support/wait-for.js';
-
-/** Reads events until `count` have arrived, then drops the connection. */
-async function readThenDrop(res: Response, count: number, controller: AbortController): Promise<SseMessage[]> {
-  const events: SseMessage[] = [];
-  try {
-    for await (const event of sseEvents(res.body!)) {
-      events.push(event);
-      if (events.length === count) controller.abort();
-    }
-  } catch (err) {
-    if (!controller.signal.aborted) throw err;
-  }
-  return events;
-}
 
 const slowPieces = (n: number, delayMs = 15) => ({ pieces: Array.from({ length: n }, (_, i) => `w${i} `), delay_ms: delayMs });
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoReply } from '../../server/agents/demo-agent.js';
 import type { WsEventMessage, WsServerMessage } from '../../server/ws/ws-protocol.js';
 import { startApiProcess } from '../support/api-process.js';
-import { postChat, readAllEvents, sseEvents, type SseMessage } from '../support/sse.js';
+import { postChat, readAllEvents, readThenDrop, type SseMessage } from '../support/sse.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { ScriptedAgent } from '../support/test-agents.js';
 import { waitFor } from '../support/wait-for.js';
@@ -20,20 +20,6 @@ async function readThenTerminate(client: WsTestClient, count: number): Promise<W
     if ('event' in message) events.push(message);
   }
   client.ws.terminate();
-  return events;
-}
-
-/** Reads an SSE stream until `count` events, then aborts the request. */
-async function readSseThenDrop(res: Response, count: number, controller: AbortController): Promise<SseMessage[]> {
-  const events: SseMessage[] = [];
-  try {
-    for await (const event of sseEvents(res.body!)) {
-      events.push(event);
-      if (events.length === count) controller.abort();
-    }
-  } catch (err) {
-    if (!controller.signal.aborted) throw err;
-  }
   return events;
 }
 
@@ -79,7 +65,7 @@ describe('WebSocket streams: resume, stop and limits', () => {
     expect([...wsPart.map(asSse), ...sseRest]).toEqual(wsWhole);
 
     const controller = new AbortController();
-    const ssePart = await readSseThenDrop(await postChat(api.url, token, { message: 'sse first', metadata: slowPieces(10) }, {}, controller.signal), 4, controller);
+    const ssePart = await readThenDrop(await postChat(api.url, token, { message: 'sse first', metadata: slowPieces(10) }, {}, controller.signal), 4, controller);
     const resumer = await openChatSocket(api.url, token);
     resumer.send({ type: 'resume', last_event_id: ssePart.at(-1)!.id });
     const wsRest = await resumer.events();

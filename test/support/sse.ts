@@ -57,3 +57,17 @@ export function postChat(
     signal,
   });
 }
+
+/** Reads events until `count` have arrived, then drops the connection by aborting `controller`. */
+export async function readThenDrop(res: Response, count: number, controller: AbortController): Promise<SseMessage[]> {
+  const events: SseMessage[] = [];
+  try {
+    for await (const event of sseEvents(res.body!)) {
+      events.push(event);
+      if (events.length === count) controller.abort();
+    }
+  } catch (err) {
+    if (!controller.signal.aborted) throw err;
+  }
+  return events;
+}
