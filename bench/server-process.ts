@@ -37,8 +37,10 @@ const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().
 
 /** A process's user + system CPU time from /proc, in seconds. */
 export function cpuSecondsOf(pid: number): number {
-  // Fields after the parenthesised command name; utime and stime are the 14th and 15th overall.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // Fields after the parenthesised command name (which may itself hold ") "); utime and stime are
+  // the 14th and 15th overall.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 

@@ -1,5 +1,5 @@
 import { Agent } from 'node:http';
-import { runLoad } from './load/load-runner.js';
+import { runLoad, type LoadResult } from './load/load-runner.js';
 import { openStream, type StreamSample, type StreamTarget } from './load/sse-stream.js';
 import { openWsStream } from './load/ws-stream.js';
 import { listenOverflows, type ServerProcess } from './server-process.js';
@@ -78,24 +78,24 @@ function errorsOf(samples: StreamSample[]): { errors: number; firstError?: strin
 }
 
 /**
- * The server's CPU time per stream and per event over a workload, in µs: steadier than latency
- * percentiles near saturation, and what decides where a server saturates.
+ * Runs a load and measures the server's CPU time over it, per stream and per event received, in
+ * µs: steadier than latency percentiles near saturation, and what decides where a server saturates.
  */
-async function serverCpu<T>(target: Target, run: () => Promise<T>, count: (result: T) => { streams: number; events: number }) {
+async function withServerCpu(target: Target, run: () => Promise<LoadResult>) {
   const before = target.server.cpuSeconds?.() ?? NaN;
   const result = await run();
   const used = ((target.server.cpuSeconds?.() ?? NaN) - before) * 1e6;
-  const { streams, events } = count(result);
-  return { result, serverCpuUsPerStream: round(used / streams, 1), serverCpuUsPerEvent: round(used / events, 1) };
+  // Every sample's chunks, plus its `start` and `end`.
+  const events = result.samples.reduce((sum, sample) => sum + sample.chunks + 2, 0);
+  return { result, serverCpuUsPerStream: round(used / result.samples.length, 1), serverCpuUsPerEvent: round(used / events, 1) };
 }
-
-/** Events a sample received: its chunks, plus `start` and `end`. */
-const eventsOf = (samples: StreamSample[]) => samples.reduce((sum, sample) => sum + sample.chunks + 2, 0);
 
 /** (a) Short replies, 10 unpaced chunks, as many as `shortConcurrency` clients can get. */
 export async function shortReplies(target: Target, scale: Scale, label: string) {
   const agent = new Agent({ keepAlive: true, maxSockets: scale.shortConcurrency });
-  const { result, serverCpuUsPerStream } = await serverCpu(target, () => runLoad({ label, concurrency: scale.shortConcurrency, durationMs: scale.shortDurationMs, open: () => open(target, streamTarget(target, agent, 10, 0, 'identity')) }), (load) => ({ streams: load.samples.length, events: eventsOf(load.samples) }));
+  const { result, serverCpuUsPerStream } = await withServerCpu(target, () =>
+    runLoad({ label, concurrency: scale.shortConcurrency, durationMs: scale.shortDurationMs, open: () => open(target, streamTarget(target, agent, 10, 0, 'identity')) }),
+  );
   agent.destroy();
   const ok = result.samples.filter((sample) => sample.ok);
   return {
@@ -116,17 +116,14 @@ export async function shortReplies(target: Target, scale: Scale, label: string) 
  */
 export async function pacedReplies(target: Target, scale: Scale, acceptEncoding: string, label: string) {
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
-  const { result, serverCpuUsPerEvent } = await serverCpu(
-    target,
-    () =>
-      runLoad({
-        label,
-        concurrency: scale.pacedStreams,
-        count: scale.pacedStreams,
-        rampMs: scale.pacedRampMs,
-        open: () => open(target, streamTarget(target, agent, scale.pacedChunks, scale.pacedIntervalMs, acceptEncoding)),
-      }),
-    (load) => ({ streams: load.samples.length, events: eventsOf(load.samples) }),
+  const { result, serverCpuUsPerEvent } = await withServerCpu(target, () =>
+    runLoad({
+      label,
+      concurrency: scale.pacedStreams,
+      count: scale.pacedStreams,
+      rampMs: scale.pacedRampMs,
+      open: () => open(target, streamTarget(target, agent, scale.pacedChunks, scale.pacedIntervalMs, acceptEncoding)),
+    }),
   );
   agent.destroy();
   const ok = result.samples.filter((sample) => sample.ok);

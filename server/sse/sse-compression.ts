@@ -27,7 +27,8 @@ const BROTLI_WINDOW_BITS = 12;
  * same ~0.15× of identity, but a brotli encoder that keeps its dictionary across flushes (quality
  * 2 or more; 0 and 1 start afresh at every flush and save nothing) touches a hash table of at
  * least 256 KiB per open stream, against ~20 KiB for gzip with the window below, and costs more
- * CPU per flush (BENCHMARKS.md has the figures). br is used only for a client that accepts no other.
+ * CPU per flush (BENCHMARKS.md has the figures). br goes only to a client that accepts no other
+ * encoding or gives br a higher q-value.
  */
 const PREFERRED_ENCODINGS = ['gzip', 'deflate', 'br'];
 

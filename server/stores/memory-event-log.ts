@@ -54,9 +54,9 @@ export class MemoryEventLog implements EventLog {
   }
 
   async open(record: StreamRecord): Promise<OpenResult> {
+    this.dropExpired();
     const requestKey = `${record.owner}\n${record.requestId}`;
     const existing = this.requests.get(requestKey);
-    this.dropExpired();
     if (existing !== undefined && this.streams.has(existing)) return { kind: 'existing', streamId: existing };
     this.evictIfFull();
     const stream: MemoryStream = { record, names: [], data: [], finished: false, stop: new AbortController(), waiters: new Set() };
