@@ -4,6 +4,7 @@ import { requireAuth } from './auth/require-auth.js';
 import { conversationRoutes } from './conversation-routes.js';
 import { corsAllowList } from './cors.js';
 import { handleErrors, handleNotFound } from './errors.js';
+import { jsonBody } from './json-body.js';
 import { handleMetrics, healthRoutes } from './ops-routes.js';
 import { chatRateLimit, guestRateLimit, loginRateLimit } from './rate-limits.js';
 import { requestLog } from './request-log.js';
@@ -12,8 +13,8 @@ import { sseCompression } from './sse/sse-compression.js';
 import { streamRoutes } from './stream/stream-routes.js';
 import { widgetAssets } from './widget-assets.js';
 
-/** Largest accepted request body. */
-const BODY_LIMIT = '64kb';
+/** Largest accepted request body, in bytes. */
+const BODY_LIMIT = 64 * 1024;
 /** How long a guest may renew an expired guest token and stay the same guest: a day. */
 const GUEST_RENEWAL_S = 86_400;
 
@@ -29,7 +30,7 @@ export function createApp(services: Services): Express {
   app.use(requestLog(services.log));
 
   const cors = corsAllowList(config.allowedOrigins);
-  const json = express.json({ limit: BODY_LIMIT, strict: false });
+  const json = jsonBody(BODY_LIMIT);
   const limits = {
     chatPerMinute: config.rateLimitPerMinute,
     loginPerMinute: config.loginRateLimitPerMinute,

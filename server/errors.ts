@@ -33,23 +33,6 @@ export class HttpError extends Error {
   }
 }
 
-/** Maps body-parser's failures (which carry `type` and `status`) to our error codes. */
-function fromBodyParser(err: { type?: string; status?: number; message?: string }): HttpError | undefined {
-  switch (err.type) {
-    case 'entity.parse.failed':
-      return new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
-    case 'entity.too.large':
-      return new HttpError(413, 'body_too_large', 'The request body is larger than 64 KiB.');
-    case 'encoding.unsupported':
-    case 'charset.unsupported':
-      return new HttpError(415, 'unsupported_encoding', 'Send the body as UTF-8 JSON without content encoding.');
-    case 'request.aborted':
-      return new HttpError(400, 'request_aborted', 'The request body was not received completely.');
-    default:
-      return undefined;
-  }
-}
-
 /** Redis is down: the client reconnects by itself, so the caller is told to retry shortly. */
 function storeUnavailable(): HttpError {
   return new HttpError(503, 'store_unavailable', 'The stream store is unreachable; try again shortly.', { 'Retry-After': '2' });
@@ -70,7 +53,7 @@ export function handleErrors(log: (err: unknown) => void): ErrorRequestHandler {
       next(err);
       return;
     }
-    const httpError = err instanceof HttpError ? err : err instanceof StoreUnavailableError ? storeUnavailable() : fromBodyParser(err ?? {});
+    const httpError = err instanceof HttpError ? err : err instanceof StoreUnavailableError ? storeUnavailable() : undefined;
     if (!httpError) log(err);
     const answer = httpError ?? new HttpError(500, 'internal_error', 'Something went wrong on our side; try again.');
     res.status(answer.status).set(answer.headers).json(answer.toBody());

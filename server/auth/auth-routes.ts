@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { HttpError } from '../errors.js';
+import { isJsonRequest } from '../json-body.js';
 import type { TokenIssuer } from './token-issuer.js';
 import type { TokenVerifier } from './token-verifier.js';
 import type { UserStore } from './user-store.js';
@@ -52,7 +53,7 @@ function requireIssuer(issuer: TokenIssuer | undefined): TokenIssuer {
 }
 
 function readCredentials(req: Request): { username: string; password: string } {
-  if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'Send {"username","password"} as application/json.');
+  if (!isJsonRequest(req)) throw new HttpError(415, 'unsupported_media_type', 'Send {"username","password"} as application/json.');
   const body: unknown = req.body;
   const { username, password } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
   if (typeof username !== 'string' || typeof password !== 'string' || !username || !password || username.length > 256 || password.length > 1024) {

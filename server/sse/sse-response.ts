@@ -23,9 +23,9 @@ export function openSseResponse(req: IncomingMessage, res: ServerResponse, retry
 
 /**
  * Writes batches of events to an open SSE response at the socket's pace, each batch framed by
- * `frame`: when `write` returns false it waits for `drain`, so the reader holds at most one batch
- * whatever the producer's speed. Sends a heartbeat comment after `heartbeatMs` of silence.
- * Returns when the events run out or the client goes away; a client that accepts nothing for
+ * `frame`: once the response needs draining it waits for `drain`, so the reader holds at most a
+ * high-water mark of frames whatever the producer's speed. Sends a heartbeat comment after
+ * `heartbeatMs` of silence. Returns when the events run out or the client goes away; a client that accepts nothing for
  * `stallMs` is disconnected.
  */
 export async function pipeEventsToResponse<Batch>(
@@ -46,21 +46,32 @@ export async function pipeEventsToResponse<Batch>(
       lastWrite = Date.now();
     }
   }, Math.max(5, Math.min(options.heartbeatMs, 1000)));
+  // Events appended in one burst reach the loop below a microtask apart. Their frames are joined
+  // and written once, on the next tick (or at once past the high-water mark): one `write` per
+  // burst instead of one per batch, each of which costs an HTTP chunk and a buffer in the socket.
+  let pending = '';
+  let flushQueued = false;
+  const flush = () => {
+    flushQueued = false;
+    if (pending !== '' && !res.writableEnded) res.write(pending);
+    pending = '';
+  };
   try {
     for await (const batch of batches) {
-      const frames = frame(batch);
+      pending += frame(batch);
       lastWrite = Date.now();
-      // Events appended in one burst reach this loop one microtask apart; corking until the
-      // next tick sends them in one write instead of one syscall each.
-      if (!res.writableCorked) {
-        res.cork();
-        process.nextTick(() => res.uncork());
+      if (pending.length >= res.writableHighWaterMark) flush();
+      else if (!flushQueued) {
+        flushQueued = true;
+        process.nextTick(flush);
       }
-      if (!res.write(frames)) await drained(res, drain, options.stallMs, signal);
+      if (res.writableNeedDrain) await drained(res, drain, options.stallMs, signal);
       if (signal.aborted) return;
     }
   } finally {
     clearInterval(heartbeat);
+    // What was framed is written before the caller ends the response or writes an error after it.
+    if (!signal.aborted) flush();
   }
 }
 

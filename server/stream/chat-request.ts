@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { HttpError } from '../errors.js';
+import { isJsonRequest } from '../json-body.js';
 
 /** A validated `POST /stream/chat` body. */
 export interface ChatRequest {
@@ -31,7 +32,7 @@ function readId(body: Record<string, unknown>, field: string): string | undefine
  * @throws HttpError 415 for a body that is not JSON, 400 for a malformed field, 413 for a message over `maxMessageLength`.
  */
 export function parseChatRequest(req: Request, maxMessageLength: number): ChatRequest {
-  if (!req.is('application/json')) throw new HttpError(415, 'unsupported_media_type', 'Send the message as Content-Type: application/json.');
+  if (!isJsonRequest(req)) throw new HttpError(415, 'unsupported_media_type', 'Send the message as Content-Type: application/json.');
   return parseChatBody(req.body, maxMessageLength);
 }
 

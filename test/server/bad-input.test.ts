@@ -26,6 +26,9 @@ describe('bad input to POST /stream/chat', () => {
     ['a body over 64 KiB', { message: 'hi', metadata: { pad: 'x'.repeat(70_000) } }, {}, 413, 'body_too_large'],
     ['a wrong content type', 'message=hi', { 'Content-Type': 'application/x-www-form-urlencoded' }, 415, 'unsupported_media_type'],
     ['no content type', '{"message":"hi"}', { 'Content-Type': '' }, 415, 'unsupported_media_type'],
+    ['a charset other than UTF-8', '{"message":"hi"}', { 'Content-Type': 'application/json; charset=latin1' }, 415, 'unsupported_encoding'],
+    ['a compressed body', '{"message":"hi"}', { 'Content-Encoding': 'gzip' }, 415, 'unsupported_encoding'],
+    ['an empty body', '', {}, 400, 'missing_message'],
     ['an unknown conversation', { message: 'hi', conversation_id: '3b1f4a0e-0000-4000-8000-000000000000' }, {}, 404, 'conversation_not_found'],
   ];
 
@@ -37,6 +40,47 @@ describe('bad input to POST /stream/chat', () => {
     expect(json.error.code).toBe(code);
     expect(typeof json.error.message).toBe('string');
     expect(json.error.message.length).toBeGreaterThan(10);
+  });
+
+  /** A chat request whose body is sent as it is pulled, chunked, with no Content-Length. */
+  const postStreamed = (body: ReadableStream<Uint8Array>, contentType: string) =>
+    fetch(`${api.url}/stream/chat`, {
+      method: 'POST',
+      headers: { 'Content-Type': contentType, Authorization: `Bearer ${token}` },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+
+  it('answers 413 to a body over 64 KiB sent in chunks, with no Content-Length', async () => {
+    const piece = new TextEncoder().encode(`{"message":"hi","pad":"${'x'.repeat(20_000)}`);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += 1;
+        if (sent > 5) controller.close();
+        else controller.enqueue(piece);
+      },
+    });
+    const res = await postStreamed(body, 'application/json');
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe('body_too_large');
+  });
+
+  it('reads a JSON body with a UTF-8 charset and split multi-byte characters', async () => {
+    const bytes = new TextEncoder().encode(JSON.stringify({ message: 'héllo 😀' }));
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        // Each character's bytes straddle two chunks.
+        for (let i = 0; i < bytes.length; i += 3) controller.enqueue(bytes.slice(i, i + 3));
+        controller.close();
+      },
+    });
+    const res = await postStreamed(body, 'application/json; charset=UTF-8');
+    expect(res.status).toBe(200);
+    const events = await readAllEvents(res);
+    const conversationId = JSON.parse(events[0].data).conversation_id;
+    const conversation = await fetch(`${api.url}/conversations/${conversationId}`, { headers: { Authorization: `Bearer ${token}` } });
+    expect((await conversation.json()).messages[0].content).toBe('héllo 😀');
   });
 
   it('counts message length in characters, not UTF-16 units', async () => {

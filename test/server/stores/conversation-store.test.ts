@@ -15,6 +15,20 @@ describe('MemoryConversationStore', () => {
     const store = new MemoryConversationStore(options);
     return { first: store, second: store };
   });
+
+  it('drops the least recently active conversation past maxConversations', async () => {
+    const store = new MemoryConversationStore({ maxConversations: 2 });
+    const turn = (conversationId: string) => ({ conversationId, owner: 'alice', streamId: randomUUID(), userMessage: 'hi' });
+    const first = turn('first');
+    await store.beginTurn(first);
+    await store.beginTurn(turn('second'));
+    // The first conversation's reply ends after the second began: it is now the more recent.
+    await store.endTurn('first', first.streamId, 'done', 'completed');
+    await store.beginTurn(turn('third'));
+    expect(await store.get('second')).toBeUndefined();
+    expect((await store.get('first'))?.messages.map((message) => message.content)).toEqual(['hi', 'done']);
+    expect(await store.get('third')).toBeDefined();
+  });
 });
 
 /** Redis conversation stores under a prefix of their own, each on its own client, closed after each test. */
