@@ -4,9 +4,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createOriginMatcher } from '../cors.js';
 import type { Services } from '../services.js';
+import { messageRateLimit } from '../rate-limits.js';
 import { StreamService } from '../stream/stream-service.js';
 import { WS_CLOSE } from './ws-protocol.js';
-import { MessageRateLimit } from './ws-rate-limit.js';
 import { WsChatSession } from './ws-session.js';
 import { checkUpgrade, refuseUpgrade } from './ws-upgrade.js';
 
@@ -25,7 +25,9 @@ export function attachWebSocket(server: Server, services: Services): WebSocketSe
   const { config } = services;
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
   const isAllowedOrigin = createOriginMatcher(config.allowedOrigins);
-  const rateLimit = new MessageRateLimit(config.rateLimitPerMinute, services.rateLimitStore, services.log);
+  // In memory this transport counts apart from the HTTP route, so one user can send the limit
+  // over each; with Redis both count in the same place.
+  const rateLimit = messageRateLimit({ chatPerMinute: config.rateLimitPerMinute, store: services.rateLimitStore, log: services.log });
   const deps = { services, streams: new StreamService(services), rateLimit };
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {

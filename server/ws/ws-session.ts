@@ -2,12 +2,12 @@ import type { RawData, WebSocket } from 'ws';
 import type { TokenClaims } from '../auth/token-verifier.js';
 import { HttpError } from '../errors.js';
 import type { Services } from '../services.js';
+import { chatLimitKey, type RateLimit } from '../rate-limits.js';
 import { parseChatBody } from '../stream/chat-request.js';
 import type { ReadStart, StreamService } from '../stream/stream-service.js';
 import { StoreUnavailableError } from '../stores/store-errors.js';
 import { pipeEventsToSocket } from './ws-event-pipe.js';
 import { WS_CLOSE, WS_PATH, type WsErrorMessage, type WsServerMessage } from './ws-protocol.js';
-import type { MessageRateLimit } from './ws-rate-limit.js';
 
 /** How long a new socket may take to send its `auth` message. */
 export const AUTH_TIMEOUT_MS = 10_000;
@@ -16,7 +16,7 @@ export const AUTH_TIMEOUT_MS = 10_000;
 export interface WsSessionDeps {
   services: Services;
   streams: StreamService;
-  rateLimit: MessageRateLimit;
+  rateLimit: RateLimit;
 }
 
 /** The answer to a request that failed before its events: an {@link HttpError}, whatever was thrown. */
@@ -86,7 +86,7 @@ export class WsChatSession {
       case 'chat': {
         const { maxMessageLength } = this.deps.services.config;
         // The rate limit counts before the stream caps and validation, as the HTTP middleware does.
-        const admit = () => this.deps.rateLimit.hit(owner);
+        const admit = () => this.deps.rateLimit.hit(chatLimitKey(owner));
         return this.read(owner, async () => this.deps.streams.start(owner, parseChatBody(message, maxMessageLength)), admit);
       }
       case 'resume': {
