@@ -3,6 +3,8 @@ import { formatRetry, SSE_HEARTBEAT } from './sse-frame.js';
 
 /** Options for {@link pipeEventsToResponse}. */
 export interface SseResponseOptions {
+  /** The client's reconnection delay, sent as the stream's opening `retry:` field, in ms. */
+  retryMs: number;
   /** Silence after which a `:` comment is sent, in ms. */
   heartbeatMs: number;
   /** A reader whose socket accepts nothing for this long is disconnected (it can resume), in ms. */
@@ -10,15 +12,14 @@ export interface SseResponseOptions {
 }
 
 
-/** Sends the SSE response headers and the opening `retry:` field. */
-export function openSseResponse(req: IncomingMessage, res: ServerResponse, retryMs: number): void {
+/** Sets the SSE response headers; they go out with the opening `retry:` field (see {@link pipeEventsToResponse}). */
+export function openSseResponse(req: IncomingMessage, res: ServerResponse): void {
   res.statusCode = 200;
   res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
   // Not `no-transform`: that would switch compression off.
   res.setHeader('Cache-Control', 'no-cache');
   res.setHeader('X-Accel-Buffering', 'no');
   if (req.httpVersionMajor === 1) res.setHeader('Connection', 'keep-alive');
-  res.write(formatRetry(retryMs));
 }
 
 /**
@@ -49,8 +50,11 @@ export async function pipeEventsToResponse<Batch>(
   // Events appended in one burst reach the loop below a microtask apart. Their frames are joined
   // and written once, on the next tick (or at once past the high-water mark): one `write` per
   // burst instead of one per batch, each of which costs an HTTP chunk and a buffer in the socket.
-  let pending = '';
-  let flushQueued = false;
+  // The headers and the `retry:` field go out on the next tick too, with the first events if
+  // they are already in the log.
+  let pending = formatRetry(options.retryMs);
+  let flushQueued = true;
+  process.nextTick(() => flush());
   const flush = () => {
     flushQueued = false;
     if (pending !== '' && !res.writableEnded) res.write(pending);

@@ -57,7 +57,7 @@ async function sendStream(services: Services, req: Request, res: Response, start
   const bytesBefore = socket?.bytesWritten ?? 0;
   const requestStarted = typeof res.locals.startedAt === 'number' ? res.locals.startedAt : performance.now();
   metrics.open.inc();
-  openSseResponse(req, res, RETRY_MS);
+  openSseResponse(req, res);
   let lastSeq = start.afterSeq;
   const frame = (batch: StoredEvent[]): string => {
     if (lastSeq === start.afterSeq && !start.resumed) metrics.ttfb.observe((performance.now() - requestStarted) / 1000);
@@ -72,7 +72,7 @@ async function sendStream(services: Services, req: Request, res: Response, start
   const { heartbeatMs, readerStallMs } = services.config;
   const batches = services.events.read(record.streamId, start.afterSeq, closed.signal);
   try {
-    await pipeEventsToResponse(res, batches, frame, { heartbeatMs, stallMs: readerStallMs }, closed.signal);
+    await pipeEventsToResponse(res, batches, frame, { retryMs: RETRY_MS, heartbeatMs, stallMs: readerStallMs }, closed.signal);
   } catch (err) {
     services.log.error({ err, streamId: record.streamId }, 'reading the stream failed');
     const error: ErrorData = { error: 'The stream was interrupted; reconnect to resume it.', conversation_id: record.conversationId, status: 'error' };
