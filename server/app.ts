@@ -4,13 +4,14 @@ import { requireAuth } from './auth/require-auth.js';
 import { conversationRoutes } from './conversation-routes.js';
 import { corsAllowList } from './cors.js';
 import { handleErrors, handleNotFound } from './errors.js';
+import { serveFirst } from './fast-route.js';
 import { jsonBody } from './json-body.js';
 import { handleMetrics, healthRoutes } from './ops-routes.js';
 import { chatRateLimit, guestRateLimit, loginRateLimit } from './rate-limits.js';
 import { requestLog } from './request-log.js';
 import type { Services } from './services.js';
 import { sseCompression } from './sse/sse-compression.js';
-import { streamRoutes } from './stream/stream-routes.js';
+import { streamChat, streamRoutes } from './stream/stream-routes.js';
 import { widgetAssets } from './widget-assets.js';
 
 /** Largest accepted request body, in bytes. */
@@ -27,7 +28,8 @@ export function createApp(services: Services): Express {
   app.disable('x-powered-by');
   // Behind a reverse proxy, TRUST_PROXY makes req.ip the client's address (for per-IP limits).
   app.set('trust proxy', config.trustProxy);
-  app.use(requestLog(services.log));
+  const log = requestLog(services.log);
+  app.use(log);
 
   const cors = corsAllowList(config.allowedOrigins);
   const json = jsonBody(BODY_LIMIT);
@@ -41,9 +43,10 @@ export function createApp(services: Services): Express {
   const auth = requireAuth(services.verifier);
   const streamChain = [sseCompression(), auth, chatRateLimit(limits)];
   const streams = streamRoutes(services);
-  // The hot path first: POST /stream/chat goes through its chain without walking every route
-  // mounted below (the same middleware instances, so the rate limit counts once).
-  app.post('/stream/chat', cors, json, ...streamChain, streams);
+  const onError = handleErrors((err) => services.log.error({ err }, 'unhandled error'));
+  // The hot path, ahead of the router: the same middleware instances (the rate limit counts once)
+  // and the same error handler as the routes below.
+  serveFirst(app, { method: 'POST', path: '/stream/chat', handlers: [log, cors, json, ...streamChain, streamChat(services)], onError });
 
   app.use(healthRoutes(services));
   // With METRICS_PORT the metrics are served there instead (server/main.ts), away from the public port.
@@ -75,6 +78,6 @@ export function createApp(services: Services): Express {
   app.use(api);
 
   app.use(handleNotFound);
-  app.use(handleErrors((err) => services.log.error({ err }, 'unhandled error')));
+  app.use(onError);
   return app;
 }

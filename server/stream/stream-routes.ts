@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { claimsOf } from '../auth/require-auth.js';
 import type { Services } from '../services.js';
 import { STREAM_EVENT, type ErrorData } from '../sse/protocol.js';
@@ -20,8 +20,18 @@ const RETRY_MS = 1000;
 export function streamRoutes(services: Services): Router {
   const router = Router();
   const streams = new StreamService(services);
+  router.post('/stream/chat', streamChat(services, streams));
+  router.delete('/stream/chat/:streamId', async (req, res) => {
+    await streams.stop(req.params.streamId, claimsOf(req).sub);
+    res.status(204).end();
+  });
 
-  router.post('/stream/chat', async (req, res) => {
+  return router;
+}
+
+/** `POST /stream/chat` after authentication: starts a reply, or resumes one with `Last-Event-ID`. */
+export function streamChat(services: Services, streams = new StreamService(services)): RequestHandler {
+  return async (req, res) => {
     const owner = claimsOf(req).sub;
     const release = services.openStreams.acquire(owner);
     try {
@@ -31,14 +41,7 @@ export function streamRoutes(services: Services): Router {
     } finally {
       release();
     }
-  });
-
-  router.delete('/stream/chat/:streamId', async (req, res) => {
-    await streams.stop(req.params.streamId, claimsOf(req).sub);
-    res.status(204).end();
-  });
-
-  return router;
+  };
 }
 
 /**

@@ -14,6 +14,18 @@ describe('POST /stream/chat', () => {
   });
   afterAll(() => api.close());
 
+  it('answers the same through the router as on its fast path (a URL with a query string)', async () => {
+    const request = (url: string, auth: string) =>
+      fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: auth }, body: JSON.stringify({ message: 'hello there' }) });
+    const [fast, routed] = await Promise.all([request(`${api.url}/stream/chat`, `Bearer ${token}`), request(`${api.url}/stream/chat?via=router`, `Bearer ${token}`)]);
+    const replies = await Promise.all([readAllEvents(fast), readAllEvents(routed)]);
+    expect(replyText(replies[1])).toBe(replyText(replies[0]));
+    expect(replies[1].map((event) => event.event)).toEqual(replies[0].map((event) => event.event));
+    const refusals = await Promise.all([request(`${api.url}/stream/chat`, 'Bearer x.y.z'), request(`${api.url}/stream/chat?via=router`, 'Bearer x.y.z')]);
+    expect(refusals.map((res) => res.status)).toEqual([401, 401]);
+    expect(await refusals[1].json()).toEqual(await refusals[0].json());
+  });
+
   it('streams start, consecutive chunks ending in a final one, then end', async () => {
     const res = await postChat(api.url, token, { message: 'hello there' });
     expect(res.status).toBe(200);
