@@ -39,24 +39,23 @@ export function jsonBody(limitBytes: number): RequestHandler {
     }
     const chunks: Buffer[] = [];
     let length = 0;
-    const stop = (err?: HttpError) => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('aborted', onAborted);
-      req.off('error', onAborted);
-      if (err) {
-        // Whatever is left of the body is read and dropped, so the connection stays usable.
-        req.resume();
-        next(err);
-      }
+    let settled = false;
+    const fail = (err: HttpError) => {
+      if (settled) return;
+      settled = true;
+      chunks.length = 0;
+      // Whatever is left of the body is read and dropped, so the connection stays usable.
+      req.resume();
+      next(err);
     };
-    const onData = (chunk: Buffer) => {
+    req.on('data', (chunk: Buffer) => {
       length += chunk.length;
-      if (length > limitBytes) stop(tooLarge());
-      else chunks.push(chunk);
-    };
-    const onEnd = () => {
-      stop();
+      if (length > limitBytes) fail(tooLarge());
+      else if (!settled) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (settled) return;
+      settled = true;
       const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8');
       try {
         req.body = text === '' ? {} : JSON.parse(text);
@@ -65,11 +64,8 @@ export function jsonBody(limitBytes: number): RequestHandler {
         return;
       }
       next();
-    };
-    const onAborted = () => stop(new HttpError(400, 'request_aborted', 'The request body was not received completely.'));
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('aborted', onAborted);
-    req.on('error', onAborted);
+    });
+    // A client that goes away mid-body: the request errors with "aborted".
+    req.on('error', () => fail(new HttpError(400, 'request_aborted', 'The request body was not received completely.')));
   };
 }

@@ -36,6 +36,14 @@ export interface ChunkData {
   is_final: boolean;
 }
 
+/**
+ * A chunk event's data: exactly what `JSON.stringify` writes for a {@link ChunkData}, without
+ * building the object and walking it, once per chunk (a few percent of a short reply's CPU).
+ */
+export function chunkJson(content: string, chunkIndex: number, isFinal: boolean): string {
+  return `{"type":"content","content":${JSON.stringify(content)},"chunk_index":${chunkIndex},"is_final":${isFinal}}`;
+}
+
 /** `event: end`: the reply is complete, or was stopped. */
 export interface EndData {
   conversation_id: string;

@@ -8,7 +8,9 @@
 export function formatSseEvent(event: string, data: string, id: string): string {
   assertFieldValue('event', event);
   assertFieldValue('id', id);
-  const dataLines = data.includes('\n') || data.includes('\r') ? data.split(/\r\n|\r|\n/) : [data];
+  // JSON has no raw line breaks: nearly every event is one `data:` line, built without an array.
+  if (!data.includes('\n') && !data.includes('\r')) return `event: ${event}\ndata: ${data}\nid: ${id}\n\n`;
+  const dataLines = data.split(/\r\n|\r|\n/);
   return `event: ${event}\n${dataLines.map((line) => `data: ${line}\n`).join('')}id: ${id}\n\n`;
 }
 

@@ -1,6 +1,6 @@
 import type { Agent } from '../agents/agent.js';
 import { AgentError } from '../agents/agent.js';
-import { STREAM_EVENT, type ChunkData, type EndData, type ErrorData, type StartData, type StreamEventName } from '../sse/protocol.js';
+import { chunkJson, STREAM_EVENT, type EndData, type ErrorData, type StartData, type StreamEventName } from '../sse/protocol.js';
 import type { ConversationMessage, ConversationStore } from '../stores/conversation-store.js';
 import type { StreamRecord, StreamWriter } from '../stores/event-log.js';
 import type { Logger } from '../logger.js';
@@ -134,14 +134,14 @@ async function streamChunks(job: StreamJob, signal: AbortSignal, progress: { con
     if (piece === '') continue;
     bytes += Buffer.byteLength(piece);
     if (index >= limits.maxChunks || bytes > limits.maxBytes) throw new StopGeneration(STOP_REASON.tooLong);
-    await appendJson(writer, STREAM_EVENT.chunk, { type: 'content', content: piece, chunk_index: index, is_final: false } satisfies ChunkData);
+    await writer.append(STREAM_EVENT.chunk, chunkJson(piece, index, false));
     progress.content += piece;
     index += 1;
     progress.chunks = index;
   }
   signal.throwIfAborted();
   // The end is only known once the agent's iterator finishes, hence an empty final chunk.
-  await appendJson(writer, STREAM_EVENT.chunk, { type: 'content', content: '', chunk_index: index, is_final: true } satisfies ChunkData);
+  await writer.append(STREAM_EVENT.chunk, chunkJson('', index, true));
 }
 
 /** The reason a generation was interrupted on purpose, or undefined for a plain failure. */
