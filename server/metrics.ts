@@ -55,8 +55,9 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  /** `events` by event name, bound once: labelling on every increment hashes the labels each time. */
+  /** `events` by event name and `wireBytes` by encoding, bound once: labelling on every increment hashes the labels each time. */
   private readonly eventsSent: Record<string, Counter.Internal> = {};
+  private readonly bytesSent: Record<string, Counter.Internal> = {};
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
@@ -65,5 +66,10 @@ export class Metrics {
   /** Counts one event written to a client. */
   countEvent(event: string): void {
     (this.eventsSent[event] ??= this.events.labels({ event })).inc();
+  }
+
+  /** Counts bytes written to a client's socket with this content encoding (`identity`, `gzip`, `br`, `ws`). */
+  countWireBytes(encoding: string, bytes: number): void {
+    (this.bytesSent[encoding] ??= this.wireBytes.labels({ encoding })).inc(bytes);
   }
 }

@@ -24,8 +24,11 @@ export interface StreamRecord {
 export interface StreamWriter {
   /** Appends the next event and returns it with its `seq`. */
   append(event: StreamEventName, data: string): Promise<StoredEvent>;
-  /** Fires when anyone, on any instance, asks the stream to stop. */
-  readonly stopSignal: AbortSignal;
+  /**
+   * Calls `listener` once when anyone, on any instance, asks the stream to stop (at once if that
+   * has happened already). Returns the function that removes it.
+   */
+  onStop(listener: () => void): () => void;
   /** Ends production: the log is kept for its retention time, then dropped. */
   close(): Promise<void>;
 }

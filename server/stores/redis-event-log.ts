@@ -54,7 +54,7 @@ const INTERRUPTED = 'The stream was interrupted: the server producing it stopped
  * dead producer is noticed within the heartbeat TTL plus one interval.
  *
  * Stopping: `stop()` sets a flag and publishes the stream id; the producer's instance is
- * subscribed and fires the writer's `stopSignal` at once, and the heartbeat reads the flag as a
+ * subscribed and tells the writer's `onStop` listeners at once, and the heartbeat reads the flag as a
  * fallback for a missed message.
  */
 export class RedisEventLog implements EventLog {

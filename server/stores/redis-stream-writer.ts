@@ -39,12 +39,17 @@ export class RedisStreamWriter implements StreamWriter {
     this.heartbeat.unref();
   }
 
-  /** Fires when anyone, on any instance, asks the stream to stop. */
-  get stopSignal(): AbortSignal {
-    return this.stop.signal;
+  onStop(listener: () => void): () => void {
+    const { signal } = this.stop;
+    if (signal.aborted) {
+      listener();
+      return () => undefined;
+    }
+    signal.addEventListener('abort', listener, { once: true });
+    return () => signal.removeEventListener('abort', listener);
   }
 
-  /** Fires {@link stopSignal}: a stop for this stream was published. */
+  /** Calls the {@link onStop} listeners: a stop for this stream was published. */
   requestStop(): void {
     this.stop.abort();
   }

@@ -57,10 +57,8 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
   const abort = new AbortController();
   const stopWith = (reason: StopReason) => () => abort.abort(new StopGeneration(reason));
   const timer = setTimeout(stopWith(STOP_REASON.timeout), limits.timeoutMs);
-  const onStop = stopWith(STOP_REASON.cancelled);
-  writer.stopSignal.addEventListener('abort', onStop, { once: true });
+  const forgetStop = writer.onStop(stopWith(STOP_REASON.cancelled));
   const forgetShutdown = job.onShutdown(stopWith(STOP_REASON.shutdown));
-  if (writer.stopSignal.aborted) onStop();
 
   const started = Date.now();
   const progress = { content: '', chunks: 0 };
@@ -86,7 +84,7 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
     await writeFailure(job, reason, err);
   } finally {
     clearTimeout(timer);
-    writer.stopSignal.removeEventListener('abort', onStop);
+    forgetStop();
     forgetShutdown();
     await finish(job, progress.content, outcome);
     countOutcome(job.metrics, outcome, errorReason, Date.now() - started);

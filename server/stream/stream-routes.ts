@@ -85,7 +85,7 @@ async function sendStream(services: Services, req: Request, res: Response, start
   res.end();
   metrics.open.dec();
   const encoding = String(res.getHeader('content-encoding') ?? 'identity');
-  const countBytes = () => metrics.wireBytes.inc({ encoding }, Math.max(0, (socket?.bytesWritten ?? bytesBefore) - bytesBefore));
+  const countBytes = () => metrics.countWireBytes(encoding, Math.max(0, (socket?.bytesWritten ?? bytesBefore) - bytesBefore));
   if (res.writableFinished || !socket) countBytes();
   else res.once('finish', countBytes);
 }

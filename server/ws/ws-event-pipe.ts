@@ -79,7 +79,7 @@ export async function pipeEventsToSocket(ws: WebSocket, services: Services, star
     options.onTerminal();
   } finally {
     metrics.open.dec();
-    metrics.wireBytes.inc({ encoding: 'ws' }, bytes);
+    metrics.countWireBytes('ws', bytes);
   }
 }
 

@@ -21,7 +21,7 @@ export class RecordingEventLog implements EventLog {
     return {
       kind: 'opened',
       writer: {
-        stopSignal: writer.stopSignal,
+        onStop: (listener: () => void) => writer.onStop(listener),
         close: () => writer.close(),
         append: (event: StreamEventName, data: string): Promise<StoredEvent> => {
           this.appends.push({ event, data, at: performance.now() });

@@ -69,7 +69,7 @@ describe.skipIf(!redisAvailability().available)('RedisEventLog across instances'
     const events = await within(reading, 15_000, 'the reader kept waiting');
     expect(events.map((event) => event.event)).toEqual(['start', 'error']);
     await within(
-      new Promise((resolve) => writer.stopSignal.addEventListener('abort', resolve, { once: true })),
+      new Promise<void>((resolve) => writer.onStop(resolve)),
       10_000,
       'the producer was not told to stop',
     );
@@ -82,7 +82,7 @@ describe.skipIf(!redisAvailability().available)('RedisEventLog across instances'
     const producer = harness.eventLog({ heartbeatIntervalMs: 30_000, heartbeatTtlMs: 60_000 });
     const record = newRecord();
     const writer = await openWriter(producer, record);
-    const stopped = new Promise((resolve) => writer.stopSignal.addEventListener('abort', resolve, { once: true }));
+    const stopped = new Promise<void>((resolve) => writer.onStop(resolve));
     await harness.eventLog().stop(record.streamId);
     await within(stopped, 10_000, 'the stop message did not reach the producer');
     await writer.close();
