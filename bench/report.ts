@@ -128,7 +128,7 @@ export function writeReport(results: BenchResults): void {
     '',
     `- Run: ${results.startedAt}, Node ${results.node}, ${cpus().length} × ${cpu}.`,
     `- Each server runs as its own process${results.pinned ? ' pinned to core 0 (`taskset -c 0`)' : ''}; the load generator runs in the benchmark process${results.pinned ? ' pinned to core 1' : ''}.`,
-    '- Workloads: (a) short replies, 10 unpaced chunks, 10 s at 50 concurrent; (b) 1,000 concurrent replies of 100 chunks 50 ms apart, started at a steady rate over 1 s; (c) held streams at 10 events/s, stepping 1,000 → 10,000 on a freshly started server until a step has errors or accept-queue overflows; (d) identity, gzip and br: wire bytes per chunk on 100-chunk replies, and RSS per stream holding 2,500 on a freshly started server; (e) resume with `Last-Event-ID` to the first replayed event.',
+    '- Workloads: (a) short replies, 10 unpaced chunks, 10 s at 50 concurrent; (b) 1,000 concurrent replies of 100 chunks 50 ms apart, started at a steady rate over 1 s; (c) held streams at 10 events/s, stepping 1,000 → 10,000 on a freshly started server until a step has errors or accept-queue overflows; (d) identity, gzip and br: wire bytes per chunk on 100-chunk replies with chunks 2 ms apart (each event compressed and flushed on its own, as tokens from a model are), and RSS per stream holding 2,500 on a freshly started server; (e) resume with `Last-Event-ID` to the first replayed event.',
     '- Ratios are to the bare `node:http` server measured in the same run. Times are milliseconds, p50 / p99. Server CPU is user + system time of the server process (all its threads) over the workload, per reply or per event received.',
     '',
     tables,
