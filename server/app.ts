@@ -34,14 +34,13 @@ export function createApp(services: Services): Express {
   const cors = corsAllowList(config.allowedOrigins);
   const json = jsonBody(BODY_LIMIT);
   const limits = {
-    chatPerMinute: config.rateLimitPerMinute,
     loginPerMinute: config.loginRateLimitPerMinute,
     guestPerMinute: config.guestRateLimitPerMinute,
     store: services.rateLimitStore,
     log: services.log,
   };
   const auth = requireAuth(services.verifier);
-  const streamChain = [sseCompression(), auth, chatRateLimit(limits)];
+  const streamChain = [sseCompression(), auth, chatRateLimit(services.messageLimit)];
   const streams = streamRoutes(services);
   const onError = handleErrors((err) => services.log.error({ err }, 'unhandled error'));
   // The hot path, ahead of the router: the same middleware instances (the rate limit counts once)

@@ -6,9 +6,8 @@ import type { Logger } from './logger.js';
 import type { Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 
-/** Per-minute limits (`RATE_LIMIT_PER_MINUTE`, `LOGIN_RATE_LIMIT_PER_MINUTE`, `GUEST_RATE_LIMIT_PER_MINUTE`). */
+/** Per-minute limits (`LOGIN_RATE_LIMIT_PER_MINUTE`, `GUEST_RATE_LIMIT_PER_MINUTE`). */
 export interface RateLimitOptions {
-  chatPerMinute: number;
   loginPerMinute: number;
   guestPerMinute: number;
   /** Makes a shared store (Redis) for a limiter, or undefined for the in-process one. */
@@ -77,8 +76,7 @@ function storeFor(prefix: string, options: Pick<RateLimitOptions, 'store'>): Sto
 }
 
 /** A middleware counting each request under `keyOf(req)`; requests for which `skip` is true pass uncounted. */
-function limiter(limit: number, prefix: string, keyOf: (req: Request) => string, what: string, options: RateLimitOptions, skip?: (req: Request) => boolean): RequestHandler {
-  const counts = new RateLimit({ limit, store: storeFor(prefix, options), what, log: options.log });
+function countedBy(counts: RateLimit, keyOf: (req: Request) => string, skip?: (req: Request) => boolean): RequestHandler {
   return (req, _res, next) => {
     if (skip?.(req)) {
       next();
@@ -88,21 +86,27 @@ function limiter(limit: number, prefix: string, keyOf: (req: Request) => string,
   };
 }
 
-const byIp = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
-const byUser = (req: Request) => chatLimitKey((req as Request & { claims?: TokenClaims }).claims?.sub ?? byIp(req));
-
-/** The prefix and keys of the per-user message limit, which the WebSocket transport shares. */
-export const CHAT_LIMIT_PREFIX = 'rl:chat:';
-export const chatLimitKey = (user: string) => `user:${user}`;
-
-/** Limits new messages per user (by the token's `sub`); resumes (with `Last-Event-ID`) do not count. */
-export function chatRateLimit(options: RateLimitOptions): RequestHandler {
-  return limiter(options.chatPerMinute, CHAT_LIMIT_PREFIX, byUser, 'messages', options, (req) => req.method !== 'POST' || req.headers['last-event-id'] !== undefined);
+function limiter(limit: number, prefix: string, keyOf: (req: Request) => string, what: string, options: RateLimitOptions): RequestHandler {
+  return countedBy(new RateLimit({ limit, store: storeFor(prefix, options), what, log: options.log }), keyOf);
 }
 
-/** The per-user message limit for the WebSocket transport: with Redis, the same counts as {@link chatRateLimit}. */
-export function messageRateLimit(options: Pick<RateLimitOptions, 'chatPerMinute' | 'store' | 'log'>): RateLimit {
-  return new RateLimit({ limit: options.chatPerMinute, store: storeFor(CHAT_LIMIT_PREFIX, options), what: 'messages', log: options.log });
+const byIp = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+const byUser = (req: Request) => messageLimitKey((req as Request & { claims?: TokenClaims }).claims?.sub ?? byIp(req));
+
+/** The key of a user's count in the message limit. */
+export const messageLimitKey = (user: string) => `user:${user}`;
+
+/**
+ * `RATE_LIMIT_PER_MINUTE`: new messages per user, one count for both transports (HTTP and
+ * WebSocket) — in this process, or in Redis across instances.
+ */
+export function messageRateLimit(perMinute: number, options: Pick<RateLimitOptions, 'store' | 'log'>): RateLimit {
+  return new RateLimit({ limit: perMinute, store: storeFor('rl:chat:', options), what: 'messages', log: options.log });
+}
+
+/** Counts new messages of `POST /stream/chat` per user (by the token's `sub`); resumes (with `Last-Event-ID`) do not count. */
+export function chatRateLimit(messages: RateLimit): RequestHandler {
+  return countedBy(messages, byUser, (req) => req.method !== 'POST' || req.headers['last-event-id'] !== undefined);
 }
 
 /** Limits password attempts per IP. */

@@ -9,7 +9,7 @@ import { UserStore } from './auth/user-store.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { redisRateLimitStore } from './rate-limits.js';
+import { messageRateLimit, redisRateLimitStore, type RateLimit } from './rate-limits.js';
 import { OpenStreams } from './stream/open-streams.js';
 import type { ConversationStore } from './stores/conversation-store.js';
 import { createStores } from './stores/create-stores.js';
@@ -38,6 +38,8 @@ export interface Services {
   settle(ms: number): Promise<boolean>;
   /** Where rate-limit counters live: Redis when configured (one limit across instances), else this process. */
   rateLimitStore: ((prefix: string) => Store) | undefined;
+  /** `RATE_LIMIT_PER_MINUTE`: new messages per user, counted once for HTTP and WebSocket. */
+  messageLimit: RateLimit;
   /** Picks the agent for each message. */
   orchestrator: Orchestrator;
   /**
@@ -72,6 +74,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const { events, conversations } = stores;
   let draining = false;
   const openStreams = new OpenStreams({ perUser: config.maxConcurrentStreamsPerUser, total: config.maxOpenStreams });
+  const rateLimitStore = stores.redis ? redisRateLimitStore(stores.redis) : undefined;
+  const messageLimit = messageRateLimit(config.rateLimitPerMinute, { store: rateLimitStore, log });
   return {
     config,
     log,
@@ -99,7 +103,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       clearTimeout(timer);
       return settled;
     },
-    rateLimitStore: stores.redis ? redisRateLimitStore(stores.redis) : undefined,
+    rateLimitStore,
+    messageLimit,
     orchestrator: createOrchestrator(config, log, overrides.agent),
     onShutdown(stop) {
       if (shutDown) stop();
@@ -117,6 +122,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       await Promise.all(jobs);
       // Readers still hold the last events (each job ended with a terminal one); let them write them.
       for (let waited = 0; openStreams.size > 0 && waited < READER_DRAIN_MS; waited += 10) await sleep(10);
+      messageLimit.close();
       await stores.close();
     },
   };

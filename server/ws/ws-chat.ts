@@ -4,7 +4,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createOriginMatcher } from '../cors.js';
 import type { Services } from '../services.js';
-import { messageRateLimit } from '../rate-limits.js';
 import { StreamService } from '../stream/stream-service.js';
 import { WS_CLOSE } from './ws-protocol.js';
 import { WsChatSession } from './ws-session.js';
@@ -25,10 +24,7 @@ export function attachWebSocket(server: Server, services: Services): WebSocketSe
   const { config } = services;
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
   const isAllowedOrigin = createOriginMatcher(config.allowedOrigins);
-  // In memory this transport counts apart from the HTTP route, so one user can send the limit
-  // over each; with Redis both count in the same place.
-  const rateLimit = messageRateLimit({ chatPerMinute: config.rateLimitPerMinute, store: services.rateLimitStore, log: services.log });
-  const deps = { services, streams: new StreamService(services), rateLimit };
+  const deps = { services, streams: new StreamService(services), rateLimit: services.messageLimit };
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Upgrade sockets come without an error listener; a reset before the handshake must not crash.
@@ -62,7 +58,6 @@ export function attachWebSocket(server: Server, services: Services): WebSocketSe
 
   wss.on('close', () => {
     clearInterval(heartbeat);
-    rateLimit.close();
     server.off('upgrade', handleUpgrade);
   });
   return wss;

@@ -2,7 +2,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { TokenClaims } from '../auth/token-verifier.js';
 import { HttpError } from '../errors.js';
 import type { Services } from '../services.js';
-import { chatLimitKey, type RateLimit } from '../rate-limits.js';
+import { messageLimitKey, type RateLimit } from '../rate-limits.js';
 import { parseChatBody } from '../stream/chat-request.js';
 import type { ReadStart, StreamService } from '../stream/stream-service.js';
 import { StoreUnavailableError } from '../stores/store-errors.js';
@@ -86,7 +86,7 @@ export class WsChatSession {
       case 'chat': {
         const { maxMessageLength } = this.deps.services.config;
         // The rate limit counts before the stream caps and validation, as the HTTP middleware does.
-        const admit = () => this.deps.rateLimit.hit(chatLimitKey(owner));
+        const admit = () => this.deps.rateLimit.hit(messageLimitKey(owner));
         return this.read(owner, async () => this.deps.streams.start(owner, parseChatBody(message, maxMessageLength)), admit);
       }
       case 'resume': {

@@ -158,6 +158,25 @@ describe('WebSocket limits', () => {
     }
   });
 
+  it('counts RATE_LIMIT_PER_MINUTE once for a user on both transports, without Redis', async () => {
+    const api = await startTestApi({ RATE_LIMIT_PER_MINUTE: '2' });
+    try {
+      const token = await api.login();
+      await readAllEvents(await postChat(api.url, token, { message: 'over HTTP' }));
+      const client = await openChatSocket(api.url, token);
+      client.send({ type: 'chat', message: 'over the socket' });
+      expect((await client.events()).at(-1)).toMatchObject({ event: 'end' });
+      const limited = await postChat(api.url, token, { message: 'one more over HTTP' });
+      expect(limited.status).toBe(429);
+      expect((await limited.json()).error.code).toBe('rate_limited');
+      client.send({ type: 'chat', message: 'one more over the socket' });
+      expect(await client.next()).toMatchObject({ type: 'error', status: 429, error: { code: 'rate_limited' } });
+      client.close();
+    } finally {
+      await api.close();
+    }
+  });
+
   it('disconnects a reader that stops reading, and the reply can be resumed whole', async () => {
     const pieces = 2000;
     const api = await startTestApi(
