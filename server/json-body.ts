@@ -49,9 +49,10 @@ export function jsonBody(limitBytes: number): RequestHandler {
       next(err);
     };
     req.on('data', (chunk: Buffer) => {
+      if (settled) return; // the rest of a refused body, being dropped
       length += chunk.length;
       if (length > limitBytes) fail(tooLarge());
-      else if (!settled) chunks.push(chunk);
+      else chunks.push(chunk);
     });
     req.on('end', () => {
       if (settled) return;

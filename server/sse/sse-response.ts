@@ -26,8 +26,8 @@ export function openSseResponse(req: IncomingMessage, res: ServerResponse): void
  * Writes batches of events to an open SSE response at the socket's pace, each batch framed by
  * `frame`: once the response needs draining it waits for `drain`, so the reader holds at most a
  * high-water mark of frames whatever the producer's speed. Sends a heartbeat comment after
- * `heartbeatMs` of silence. Returns when the events run out or the client goes away; a client that accepts nothing for
- * `stallMs` is disconnected.
+ * `heartbeatMs` of silence. Returns when the events run out or the client goes away; a client
+ * that accepts nothing for `stallMs` is disconnected.
  */
 export async function pipeEventsToResponse<Batch>(
   res: ServerResponse,
@@ -53,13 +53,13 @@ export async function pipeEventsToResponse<Batch>(
   // The headers and the `retry:` field go out on the next tick too, with the first events if
   // they are already in the log.
   let pending = formatRetry(options.retryMs);
-  let flushQueued = true;
-  process.nextTick(() => flush());
   const flush = () => {
     flushQueued = false;
     if (pending !== '' && !res.writableEnded) res.write(pending);
     pending = '';
   };
+  let flushQueued = true;
+  process.nextTick(flush);
   try {
     for await (const batch of batches) {
       pending += frame(batch);
