@@ -31,7 +31,7 @@ export const FULL: Scale = {
   pacedRampMs: 1000,
   warmupStreams: 500,
   heldSteps: [1000, 2500, 5000, 7500, 10_000],
-  heldMs: 2500,
+  heldMs: 2000,
   compressionHeld: 2500,
   resumeCount: 500,
 };
@@ -162,7 +162,8 @@ async function holdStreams(target: Target, count: number, heldMs: number, accept
   const overflowsBefore = listenOverflows();
   let responded = 0;
   const rampMs = Math.max(500, count / 2); // ~2,000 new connections a second
-  const chunks = Math.ceil((rampMs + heldMs) / 100) + 10;
+  // Each stream outlasts the ramp and the hold by half a second, so all are still open when RSS is read.
+  const chunks = Math.ceil((rampMs + heldMs) / 100) + 5;
   const samples: Promise<StreamSample>[] = [];
   for (let i = 0; i < count; i += 1) {
     if (i % 100 === 0) await new Promise((resolve) => setTimeout(resolve, (100 / count) * rampMs));
