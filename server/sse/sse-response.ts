@@ -23,15 +23,16 @@ export function openSseResponse(req: IncomingMessage, res: ServerResponse): void
 }
 
 /**
- * Writes batches of events to an open SSE response at the socket's pace, each batch framed by
- * `frame`: once the response needs draining it waits for `drain`, so the reader holds at most a
- * high-water mark of frames whatever the producer's speed. Sends a heartbeat comment after
- * `heartbeatMs` of silence. Returns when the events run out or the client goes away; a client
- * that accepts nothing for `stallMs` is disconnected.
+ * Writes the batches of events `follow` hands its sink to an open SSE response, at the socket's
+ * pace, each batch framed by `frame`: once the response needs draining the sink asks `follow` to
+ * wait for `drain`, so the reader holds at most a high-water mark of frames whatever the
+ * producer's speed. Sends a heartbeat comment after `heartbeatMs` of silence. Returns when
+ * `follow` does (the events ran out, or the client went away); a client that accepts nothing for
+ * `stallMs` is disconnected.
  */
 export async function pipeEventsToResponse<Batch>(
   res: ServerResponse,
-  batches: AsyncIterable<Batch>,
+  follow: (sink: (batch: Batch) => void | Promise<void>) => Promise<void>,
   frame: (batch: Batch) => string,
   options: SseResponseOptions,
   signal: AbortSignal,
@@ -47,11 +48,11 @@ export async function pipeEventsToResponse<Batch>(
       lastWrite = Date.now();
     }
   }, Math.max(5, Math.min(options.heartbeatMs, 1000)));
-  // Events appended in one burst reach the loop below a microtask apart. Their frames are joined
-  // and written once, on the next tick (or at once past the high-water mark): one `write` per
-  // burst instead of one per batch, each of which costs an HTTP chunk and a buffer in the socket.
-  // The headers and the `retry:` field go out on the next tick too, with the first events if
-  // they are already in the log.
+  // Events appended in one burst reach the sink one after the other. Their frames are joined and
+  // written once, on the next tick (or at once past the high-water mark): one `write` per burst
+  // instead of one per batch, each of which costs an HTTP chunk and a buffer in the socket. The
+  // headers and the `retry:` field go out on the next tick too, with the first events if they
+  // are already in the log.
   let pending = formatRetry(options.retryMs);
   const flush = () => {
     flushQueued = false;
@@ -60,18 +61,19 @@ export async function pipeEventsToResponse<Batch>(
   };
   let flushQueued = true;
   process.nextTick(flush);
-  try {
-    for await (const batch of batches) {
-      pending += frame(batch);
-      lastWrite = Date.now();
-      if (pending.length >= res.writableHighWaterMark) flush();
-      else if (!flushQueued) {
-        flushQueued = true;
-        process.nextTick(flush);
-      }
-      if (res.writableNeedDrain) await drained(res, drain, options.stallMs, signal);
-      if (signal.aborted) return;
+  const sink = (batch: Batch): void | Promise<void> => {
+    if (signal.aborted) return;
+    pending += frame(batch);
+    lastWrite = Date.now();
+    if (pending.length >= res.writableHighWaterMark) flush();
+    else if (!flushQueued) {
+      flushQueued = true;
+      process.nextTick(flush);
     }
+    if (res.writableNeedDrain) return drained(res, drain, options.stallMs, signal);
+  };
+  try {
+    await follow(sink);
   } finally {
     clearInterval(heartbeat);
     // What was framed is written before the caller ends the response or writes an error after it.

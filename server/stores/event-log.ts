@@ -33,6 +33,13 @@ export interface StreamWriter {
   close(): Promise<void>;
 }
 
+/**
+ * Takes the next batch of a followed stream, in order. A returned promise asks for nothing more
+ * until it settles: that is how a reader keeps pace with its socket. The memory log calls it from
+ * inside `append`, so it should only queue or write, never wait.
+ */
+export type EventSink = (batch: StoredEvent[]) => void | Promise<void>;
+
 /** What {@link EventLog.open} gives back. */
 export type OpenResult =
   | { kind: 'opened'; writer: StreamWriter }
@@ -50,10 +57,11 @@ export interface EventLog {
   /** The stream's record, or undefined when it never existed or has expired. */
   get(streamId: string): Promise<StreamRecord | undefined>;
   /**
-   * Yields the events after `afterSeq` in batches, then the live ones as they are appended, and
-   * returns after the terminal event (`end` or `error`) or when `signal` aborts.
+   * Hands `sink` the events after `afterSeq` in batches, then the live ones as they are appended,
+   * and resolves after the terminal event (`end` or `error`), when the stream is finished, or when
+   * `signal` aborts. Rejects when the log fails or `sink` throws.
    */
-  read(streamId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<StoredEvent[]>;
+  follow(streamId: string, afterSeq: number, sink: EventSink, signal: AbortSignal): Promise<void>;
   /** Asks the producer of a stream to stop; does nothing to a finished stream. */
   stop(streamId: string): Promise<void>;
   /** Releases timers and connections. */

@@ -1,5 +1,6 @@
-import { isTerminal, type StreamEventName } from '../sse/protocol.js';
-import type { EventLog, OpenResult, StoredEvent, StreamRecord, StreamWriter } from './event-log.js';
+import type { StreamEventName } from '../sse/protocol.js';
+import type { EventLog, EventSink, OpenResult, StreamRecord, StreamWriter } from './event-log.js';
+import { Follower, type FollowedStream } from './memory-follower.js';
 
 /** Options for {@link MemoryEventLog}. */
 export interface MemoryEventLogOptions {
@@ -9,21 +10,16 @@ export interface MemoryEventLogOptions {
   maxStreams?: number;
 }
 
-interface MemoryStream {
+/**
+ * A stream and its events, kept as two columns (see {@link FollowedStream}): ten thousand
+ * retained streams hold over a hundred thousand events, and an object each would double what the
+ * garbage collector walks on every full collection.
+ */
+interface MemoryStream extends FollowedStream {
   record: StreamRecord;
-  /**
-   * The events, as two columns: `names[i]` and `data[i]` are those of the event with seq i + 1.
-   * Ten thousand retained streams hold over a hundred thousand events; an object each would
-   * double what the garbage collector walks on every full collection.
-   */
-  names: StreamEventName[];
-  data: string[];
-  finished: boolean;
   /** Whether someone asked the producer to stop, and who is told when they do. */
   stopped: boolean;
   stopListeners: Set<() => void> | undefined;
-  /** Readers waiting for the next event. */
-  waiters: Set<() => void>;
 }
 
 /** A finished stream in the retention queue. */
@@ -34,8 +30,9 @@ interface Finished {
 }
 
 /**
- * The in-process event log, the default when `REDIS_URL` is unset. Readers are woken by the
- * producer directly, so following a live stream costs no polling.
+ * The in-process event log, the default when `REDIS_URL` is unset. The producer hands each event
+ * to the readers that have caught up (see {@link Follower}), so following a live stream costs no
+ * polling and no wake-up.
  */
 export class MemoryEventLog implements EventLog {
   private readonly streams = new Map<string, MemoryStream>();
@@ -61,7 +58,7 @@ export class MemoryEventLog implements EventLog {
     const existing = this.requests.get(requestKey);
     if (existing !== undefined && this.streams.has(existing)) return { kind: 'existing', streamId: existing };
     this.evictIfFull();
-    const stream: MemoryStream = { record, names: [], data: [], finished: false, stopped: false, stopListeners: undefined, waiters: new Set() };
+    const stream: MemoryStream = { record, names: [], data: [], finished: false, stopped: false, stopListeners: undefined, followers: new Set() };
     this.streams.set(record.streamId, stream);
     this.requests.set(requestKey, record.streamId);
     return { kind: 'opened', writer: this.writerFor(stream, requestKey) };
@@ -72,39 +69,11 @@ export class MemoryEventLog implements EventLog {
     return this.streams.get(streamId)?.record;
   }
 
-  async *read(streamId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<StoredEvent[]> {
+  follow(streamId: string, afterSeq: number, sink: EventSink, signal: AbortSignal): Promise<void> {
     this.dropExpired();
     const stream = this.streams.get(streamId);
-    if (!stream) return;
-    let next = afterSeq; // the event at index i has seq i + 1
-    // One abort listener for the whole read: adding and removing one per wait costs more than
-    // the rest of delivering an event.
-    let wake: (() => void) | undefined;
-    const onAbort = () => wake?.();
-    signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      while (!signal.aborted) {
-        if (next < stream.data.length) {
-          const batch = takeBatch(stream, next);
-          next += batch.length;
-          yield batch;
-          if (isTerminal(batch[batch.length - 1].event)) return;
-          continue;
-        }
-        if (stream.finished) return;
-        await new Promise<void>((resolve) => {
-          wake = () => {
-            stream.waiters.delete(wake!);
-            wake = undefined;
-            resolve();
-          };
-          stream.waiters.add(wake);
-        });
-      }
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-      if (wake) stream.waiters.delete(wake);
-    }
+    if (!stream) return Promise.resolve();
+    return new Follower(stream, afterSeq, sink, signal).done;
   }
 
   async stop(streamId: string): Promise<void> {
@@ -117,7 +86,7 @@ export class MemoryEventLog implements EventLog {
 
   async close(): Promise<void> {
     for (const stream of this.streams.values()) {
-      for (const wake of stream.waiters) wake();
+      for (const follower of stream.followers) follower.stop();
     }
     this.streams.clear();
     this.requests.clear();
@@ -141,14 +110,12 @@ export class MemoryEventLog implements EventLog {
         stream.names.push(event);
         stream.data.push(data);
         const stored = { seq: stream.data.length, event, data };
-        for (const wake of stream.waiters) wake();
-        stream.waiters.clear();
+        for (const follower of stream.followers) follower.appended(stored);
         return stored;
       },
       close: async () => {
         stream.finished = true;
-        for (const wake of stream.waiters) wake();
-        stream.waiters.clear();
+        for (const follower of stream.followers) follower.stop();
         this.finished.push({ streamId: stream.record.streamId, requestKey, expiresAt: Date.now() + this.retentionMs });
       },
     };
@@ -182,20 +149,4 @@ export class MemoryEventLog implements EventLog {
   private evictIfFull(): void {
     if (this.streams.size >= this.maxStreams) this.dropOldest();
   }
-}
-
-/** Most events and bytes in one batch, so a reader far behind the producer never holds the whole log. */
-const BATCH_EVENTS = 256;
-const BATCH_BYTES = 64 * 1024;
-
-function takeBatch(stream: MemoryStream, from: number): StoredEvent[] {
-  const batch: StoredEvent[] = [];
-  let bytes = 0;
-  for (let i = from; i < stream.data.length && batch.length < BATCH_EVENTS; i += 1) {
-    const data = stream.data[i];
-    if (batch.length > 0 && bytes + data.length > BATCH_BYTES) break;
-    bytes += data.length;
-    batch.push({ seq: i + 1, event: stream.names[i], data });
-  }
-  return batch;
 }

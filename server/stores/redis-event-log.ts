@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { isTerminal, type ErrorData } from '../sse/protocol.js';
-import type { EventLog, OpenResult, StoredEvent, StreamRecord } from './event-log.js';
+import type { EventLog, EventSink, OpenResult, StoredEvent, StreamRecord } from './event-log.js';
 import { BlockingPool } from './redis-blocking-pool.js';
 import { callRedis, reportErrorsOnce, toStoreError } from './redis-client.js';
 import { parseSnapshot, parseXreadReply, type StreamSnapshot } from './redis-event-entries.js';
@@ -106,7 +106,15 @@ export class RedisEventLog implements EventLog {
     return record;
   }
 
-  async *read(streamId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<StoredEvent[]> {
+  async follow(streamId: string, afterSeq: number, sink: EventSink, signal: AbortSignal): Promise<void> {
+    for await (const batch of this.read(streamId, afterSeq, signal)) {
+      const wait = sink(batch);
+      if (wait) await wait;
+    }
+  }
+
+  /** The events after `afterSeq` in batches, as {@link follow} hands them on. */
+  private async *read(streamId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<StoredEvent[]> {
     const record = await this.get(streamId);
     if (!record) return;
     const keys = streamKeys(this.prefix, record);
@@ -127,7 +135,7 @@ export class RedisEventLog implements EventLog {
         }
       }
       if (batch.length === 0) {
-        batch = await this.follow(keys.events, next, signal);
+        batch = await this.waitForEvents(keys.events, next, signal);
         lookAround = batch.length === 0;
         if (batch.length === 0) continue;
       }
@@ -160,7 +168,7 @@ export class RedisEventLog implements EventLog {
   }
 
   /** Waits up to one heartbeat interval for events after `afterSeq`; none when it timed out or `signal` aborted. */
-  private async follow(eventsKey: string, afterSeq: number, signal: AbortSignal): Promise<StoredEvent[]> {
+  private async waitForEvents(eventsKey: string, afterSeq: number, signal: AbortSignal): Promise<StoredEvent[]> {
     const connection = await this.pool.acquire();
     if (!connection) {
       await delay(POLL_MS, signal);

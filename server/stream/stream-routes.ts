@@ -5,7 +5,7 @@ import type { Services } from '../services.js';
 import { STREAM_EVENT, type ErrorData } from '../sse/protocol.js';
 import { formatSseEvent } from '../sse/sse-frame.js';
 import { openSseResponse, pipeEventsToResponse } from '../sse/sse-response.js';
-import type { StoredEvent } from '../stores/event-log.js';
+import type { EventSink, StoredEvent } from '../stores/event-log.js';
 import { parseChatRequest } from './chat-request.js';
 import { formatEventId } from './event-id.js';
 import { StreamService, type ReadStart } from './stream-service.js';
@@ -73,9 +73,9 @@ async function sendStream(services: Services, req: Request, res: Response, start
     return frames;
   };
   const { heartbeatMs, readerStallMs } = services.config;
-  const batches = services.events.read(record.streamId, start.afterSeq, closed.signal);
+  const follow = (sink: EventSink) => services.events.follow(record.streamId, start.afterSeq, sink, closed.signal);
   try {
-    await pipeEventsToResponse(res, batches, frame, { retryMs: RETRY_MS, heartbeatMs, stallMs: readerStallMs }, closed.signal);
+    await pipeEventsToResponse(res, follow, frame, { retryMs: RETRY_MS, heartbeatMs, stallMs: readerStallMs }, closed.signal);
   } catch (err) {
     services.log.error({ err, streamId: record.streamId }, 'reading the stream failed');
     const error: ErrorData = { error: 'The stream was interrupted; reconnect to resume it.', conversation_id: record.conversationId, status: 'error' };

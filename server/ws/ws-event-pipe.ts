@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import type { Services } from '../services.js';
 import { STREAM_EVENT, isTerminal, type ErrorData, type StreamEventName } from '../sse/protocol.js';
 import { formatEventId } from '../stream/event-id.js';
+import type { StoredEvent } from '../stores/event-log.js';
 import type { ReadStart } from '../stream/stream-service.js';
 import type { WsReadEndMessage } from './ws-protocol.js';
 
@@ -52,25 +53,28 @@ export async function pipeEventsToSocket(ws: WebSocket, services: Services, star
     ws.send(message, written);
   };
   metrics.open.inc();
-  try {
-    for await (const batch of services.events.read(record.streamId, start.afterSeq, signal)) {
-      if (signal.aborted) return;
-      if (lastSeq === start.afterSeq && !start.resumed) metrics.ttfb.observe((performance.now() - options.receivedAt) / 1000);
-      let written: Promise<void> | undefined;
-      batch.forEach((event, index) => {
-        const message = formatWsEvent(event.event, formatEventId({ streamId: record.streamId, seq: event.seq }), event.data);
-        if (index < batch.length - 1) send(message);
-        else written = new Promise((resolve) => send(message, () => resolve()));
-        metrics.events.inc({ event: event.event });
-      });
-      lastSeq = batch[batch.length - 1].seq;
-      if (isTerminal(batch[batch.length - 1].event)) {
-        options.onTerminal();
-        return;
-      }
-      if (written && ws.bufferedAmount > MAX_BUFFERED_BYTES) await writtenOrStalled(ws, written, options.stallMs, signal);
+  let terminal = false;
+  const sink = (batch: StoredEvent[]): void | Promise<void> => {
+    if (signal.aborted) return;
+    if (lastSeq === start.afterSeq && !start.resumed) metrics.ttfb.observe((performance.now() - options.receivedAt) / 1000);
+    let written: Promise<void> | undefined;
+    batch.forEach((event, index) => {
+      const message = formatWsEvent(event.event, formatEventId({ streamId: record.streamId, seq: event.seq }), event.data);
+      if (index < batch.length - 1) send(message);
+      else written = new Promise((resolve) => send(message, () => resolve()));
+      metrics.events.inc({ event: event.event });
+    });
+    lastSeq = batch[batch.length - 1].seq;
+    if (isTerminal(batch[batch.length - 1].event)) {
+      terminal = true;
+      options.onTerminal();
+      return;
     }
-    if (!signal.aborted) send(JSON.stringify({ type: 'read_end' } satisfies WsReadEndMessage));
+    if (written && ws.bufferedAmount > MAX_BUFFERED_BYTES) return writtenOrStalled(ws, written, options.stallMs, signal);
+  };
+  try {
+    await services.events.follow(record.streamId, start.afterSeq, sink, signal);
+    if (!terminal && !signal.aborted) send(JSON.stringify({ type: 'read_end' } satisfies WsReadEndMessage));
   } catch (err) {
     if (signal.aborted) return;
     services.log.error({ err, streamId: record.streamId }, 'reading the stream failed');

@@ -1,5 +1,5 @@
 import type { StreamEventName } from '../../../server/sse/protocol.js';
-import type { EventLog, OpenResult, StoredEvent, StreamRecord } from '../../../server/stores/event-log.js';
+import type { EventLog, EventSink, OpenResult, StoredEvent, StreamRecord } from '../../../server/stores/event-log.js';
 
 /** One append, with `performance.now()` when the producer made it. */
 export interface RecordedAppend {
@@ -35,8 +35,8 @@ export class RecordingEventLog implements EventLog {
     return this.inner.get(streamId);
   }
 
-  read(streamId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<StoredEvent[]> {
-    return this.inner.read(streamId, afterSeq, signal);
+  follow(streamId: string, afterSeq: number, sink: EventSink, signal: AbortSignal): Promise<void> {
+    return this.inner.follow(streamId, afterSeq, sink, signal);
   }
 
   stop(streamId: string): Promise<void> {

@@ -29,8 +29,43 @@ export async function openWriter(log: EventLog, record: StreamRecord): Promise<S
 /** Reads to the end, keeping the batches. */
 export async function readBatches(log: EventLog, streamId: string, afterSeq = 0, signal = new AbortController().signal): Promise<StoredEvent[][]> {
   const batches: StoredEvent[][] = [];
-  for await (const batch of log.read(streamId, afterSeq, signal)) batches.push(batch);
+  await log.follow(streamId, afterSeq, (batch) => void batches.push(batch), signal);
   return batches;
+}
+
+/** One step of {@link followStepwise}: a batch, the end, or the failure of the read. */
+type Step = { result: IteratorResult<StoredEvent[], undefined> } | { error: unknown };
+
+/**
+ * Follows a stream one batch at a time, as a pull iterator: the sink asks the log to wait until
+ * the next call to `next`, so a test sees each batch the log hands on, and what it does while a
+ * reader is slow.
+ */
+export function followStepwise(log: EventLog, streamId: string, afterSeq: number, signal: AbortSignal): { next(): Promise<IteratorResult<StoredEvent[], undefined>> } {
+  const steps: Step[] = [];
+  let take: ((step: Step) => void) | undefined;
+  let resume: (() => void) | undefined;
+  const put = (step: Step) => {
+    if (take) take(step);
+    else steps.push(step);
+    take = undefined;
+  };
+  log.follow(streamId, afterSeq, (batch) => {
+    put({ result: { done: false, value: batch } });
+    return new Promise<void>((resolve) => (resume = resolve));
+  }, signal).then(
+    () => put({ result: { done: true, value: undefined } }),
+    (error: unknown) => put({ error }),
+  );
+  return {
+    async next() {
+      resume?.();
+      resume = undefined;
+      const step = steps.shift() ?? (await new Promise<Step>((resolve) => (take = resolve)));
+      if ('error' in step) throw step.error;
+      return step.result;
+    },
+  };
 }
 
 /** Reads to the end, as one list. */
@@ -66,7 +101,7 @@ export function defineEventLogContract(create: EventLogFactory): void {
       const writer = await openWriter(producer, record);
       await writer.append('start', '{}');
       await writer.append('chunk', chunk('a'));
-      const reader = other.read(record.streamId, 1, new AbortController().signal)[Symbol.asyncIterator]();
+      const reader = followStepwise(other, record.streamId, 1, new AbortController().signal);
       const replayed = await reader.next();
       expect(replayed.value).toEqual([{ seq: 2, event: 'chunk', data: chunk('a') }]);
       const live = reader.next();
@@ -117,12 +152,51 @@ export function defineEventLogContract(create: EventLogFactory): void {
       const writer = await openWriter(producer, record);
       await writer.append('start', '{}');
       const abort = new AbortController();
-      const reader = other.read(record.streamId, 0, abort.signal)[Symbol.asyncIterator]();
+      const reader = followStepwise(other, record.streamId, 0, abort.signal);
       expect((await reader.next()).value).toHaveLength(1);
       const waiting = reader.next();
       abort.abort();
       expect((await within(waiting, 5_000, 'the aborted read kept waiting')).done).toBe(true);
       await writer.close();
+    });
+
+    it('hands a reader whose sink asked it to wait what was appended meanwhile, in order, once', async () => {
+      const { producer, other } = await create({});
+      const record = newRecord();
+      const writer = await openWriter(producer, record);
+      await writer.append('start', '{}');
+      const seen: number[] = [];
+      let release: () => void = () => undefined;
+      const paused = new Promise<void>((resolve) => (release = resolve));
+      const reading = other.follow(record.streamId, 0, (batch) => {
+        seen.push(...batch.map((event) => event.seq));
+        if (seen.length === 1) return paused;
+      }, new AbortController().signal);
+      await eventually(async () => expect(seen).toEqual([1]));
+      for (let index = 0; index < 5; index++) await writer.append('chunk', chunk(String(index)));
+      expect(seen).toEqual([1]);
+      release();
+      await eventually(async () => expect(seen).toEqual([1, 2, 3, 4, 5, 6]));
+      await writer.append('end', '{}');
+      await within(reading, 10_000, 'the read did not end at the end event');
+      expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      await writer.close();
+    });
+
+    it('fails the read, not the producer, when a sink throws', async () => {
+      const { producer, other } = await create({});
+      const record = newRecord();
+      const writer = await openWriter(producer, record);
+      await writer.append('start', '{}');
+      const broken = new Error('the socket is gone');
+      const reading = other.follow(record.streamId, 0, (batch) => {
+        if (batch.some((event) => event.event === 'chunk')) throw broken;
+      }, new AbortController().signal);
+      await writer.append('chunk', chunk('a'));
+      await within(expect(reading).rejects.toBe(broken), 10_000, 'the read did not fail');
+      await writer.append('end', '{}');
+      await writer.close();
+      expect((await readAll(other, record.streamId)).map((event) => event.seq)).toEqual([1, 2, 3]);
     });
 
     it('gives every concurrent reader the same events', async () => {

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { streamKeysById } from '../../../server/stores/redis-event-log-scripts.js';
 import { StoreUnavailableError } from '../../../server/stores/store-errors.js';
 import { canStartRedisServer, redisAvailability, startTestRedis, type TestRedis } from '../../support/redis-server.js';
-import { newRecord, openWriter, readAll } from './event-log.contract.js';
+import { followStepwise, newRecord, openWriter, readAll } from './event-log.contract.js';
 import { eventually, within } from './eventually.js';
 import { RedisHarness } from './redis-harness.js';
 
@@ -104,7 +104,7 @@ describe.skipIf(!redisAvailability().available || !canStartRedisServer())('Redis
     const record = newRecord();
     const writer = await openWriter(log, record);
     await writer.append('start', '{}');
-    const reader = other.read(record.streamId, 0, new AbortController().signal)[Symbol.asyncIterator]();
+    const reader = followStepwise(other, record.streamId, 0, new AbortController().signal);
     expect((await reader.next()).value).toHaveLength(1);
     const reading = reader.next();
 

@@ -1,0 +1,116 @@
+import { isTerminal, type StreamEventName } from '../sse/protocol.js';
+import type { EventSink, StoredEvent } from './event-log.js';
+
+/** What a {@link Follower} reads of a stream in the memory log. */
+export interface FollowedStream {
+  /** The events, as two columns: `names[i]` and `data[i]` are those of the event with seq i + 1. */
+  names: StreamEventName[];
+  data: string[];
+  finished: boolean;
+  /** The followers that have caught up; `append` hands each the event it stores. */
+  followers: Set<Follower>;
+}
+
+/** Most events and bytes in one batch, so a reader far behind the producer never holds the whole log. */
+const BATCH_EVENTS = 256;
+const BATCH_BYTES = 64 * 1024;
+
+/**
+ * One reader of a stream in the memory log. It replays what the log holds in batches, then,
+ * caught up, joins the stream's followers and is handed each event by `append` itself: no
+ * promise, timer or iterator step between the producer and the socket. When its sink asks it to
+ * wait, it leaves the followers, and catches up from the log once the wait is over.
+ */
+export class Follower {
+  /** Settles when the follower ends: after the terminal event, when the stream finishes, on abort, or with the sink's error. */
+  readonly done: Promise<void>;
+  private settle!: (err?: unknown) => void;
+  private next: number;
+  private ended = false;
+
+  constructor(
+    private readonly stream: FollowedStream,
+    afterSeq: number,
+    private readonly sink: EventSink,
+    private readonly signal: AbortSignal,
+  ) {
+    this.next = afterSeq; // the event at index i has seq i + 1
+    this.done = new Promise<void>((resolve, reject) => {
+      this.settle = (err) => (err === undefined ? resolve() : reject(err));
+    });
+    if (signal.aborted) {
+      this.end();
+      return;
+    }
+    signal.addEventListener('abort', this.onAbort, { once: true });
+    this.catchUp();
+  }
+
+  /** Takes the event `append` just stored; only called while the follower is caught up. */
+  appended(event: StoredEvent): void {
+    this.next = event.seq;
+    this.deliver([event]);
+  }
+
+  /** Ends the follower: its stream finished, or the log closed. */
+  stop(): void {
+    this.end();
+  }
+
+  private readonly onAbort = () => this.end();
+
+  /** Delivers what the log holds past `next`, then waits among the followers for what comes next. */
+  private catchUp(): void {
+    const { stream } = this;
+    while (!this.ended && this.next < stream.data.length) {
+      const batch = takeBatch(stream, this.next);
+      this.next += batch.length;
+      if (!this.deliver(batch)) return;
+    }
+    if (this.ended) return;
+    if (stream.finished) this.end();
+    else stream.followers.add(this);
+  }
+
+  /** Hands the sink a batch; false when the follower has paused or ended. */
+  private deliver(batch: StoredEvent[]): boolean {
+    let wait: void | Promise<void>;
+    try {
+      wait = this.sink(batch);
+    } catch (err) {
+      this.end(err);
+      return false;
+    }
+    const terminal = isTerminal(batch[batch.length - 1].event);
+    if (!wait) {
+      if (terminal) this.end();
+      return !terminal;
+    }
+    this.stream.followers.delete(this);
+    wait.then(
+      () => (terminal ? this.end() : this.catchUp()),
+      (err: unknown) => this.end(err),
+    );
+    return false;
+  }
+
+  private end(err?: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.stream.followers.delete(this);
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.settle(err);
+  }
+}
+
+function takeBatch(stream: FollowedStream, from: number): StoredEvent[] {
+  const batch: StoredEvent[] = [];
+  let bytes = 0;
+  for (let i = from; i < stream.data.length && batch.length < BATCH_EVENTS; i += 1) {
+    const data = stream.data[i];
+    if (batch.length > 0 && bytes + data.length > BATCH_BYTES) break;
+    bytes += data.length;
+    batch.push({ seq: i + 1, event: stream.names[i], data });
+  }
+  return batch;
+}
