@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { handleErrors } from './errors.js';
 import { handleMetrics } from './ops-routes.js';
 import { createServices, type Services } from './services.js';
+import { turnOffPretenuring } from './v8-tuning.js';
 import { attachWebSocket, closeWebSocket } from './ws/ws-chat.js';
 
 /** How long shutdown waits for finished responses' connections to close before cutting them. */
@@ -64,6 +65,7 @@ function onShutdown(config: Config, services: Services, servers: Server[], webSo
 
 /** The API's entry point: reads the configuration, builds the app and listens. */
 async function main(): Promise<void> {
+  turnOffPretenuring();
   let config;
   try {
     config = loadConfig();

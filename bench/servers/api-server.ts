@@ -3,6 +3,7 @@ import type { Agent, AgentInput } from '../../server/agents/agent.js';
 import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createServices } from '../../server/services.js';
+import { turnOffPretenuring } from '../../server/v8-tuning.js';
 import { attachWebSocket } from '../../server/ws/ws-chat.js';
 import { listenForBench } from './listen.js';
 import { pacedPieces, readWorkload } from './workload.js';
@@ -14,6 +15,8 @@ class BenchAgent implements Agent {
     return pacedPieces(readWorkload({ metadata: input.metadata }), input.signal);
   }
 }
+
+turnOffPretenuring(); // as server/main.ts does
 
 /**
  * The API as shipped — auth, CORS, rate limiting, metrics, compression negotiation, the event
