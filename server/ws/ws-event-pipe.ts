@@ -62,7 +62,7 @@ export async function pipeEventsToSocket(ws: WebSocket, services: Services, star
       const message = formatWsEvent(event.event, formatEventId({ streamId: record.streamId, seq: event.seq }), event.data);
       if (index < batch.length - 1) send(message);
       else written = new Promise((resolve) => send(message, () => resolve()));
-      metrics.events.inc({ event: event.event });
+      metrics.countEvent(event.event);
     });
     lastSeq = batch[batch.length - 1].seq;
     if (isTerminal(batch[batch.length - 1].event)) {
