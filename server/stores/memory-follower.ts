@@ -24,7 +24,8 @@ const BATCH_BYTES = 64 * 1024;
 export class Follower {
   /** Settles when the follower ends: after the terminal event, when the stream finishes, on abort, or with the sink's error. */
   readonly done: Promise<void>;
-  private settle!: (err?: unknown) => void;
+  private resolve!: () => void;
+  private reject!: (err: unknown) => void;
   private next: number;
   private ended = false;
 
@@ -36,7 +37,8 @@ export class Follower {
   ) {
     this.next = afterSeq; // the event at index i has seq i + 1
     this.done = new Promise<void>((resolve, reject) => {
-      this.settle = (err) => (err === undefined ? resolve() : reject(err));
+      this.resolve = resolve;
+      this.reject = reject;
     });
     if (signal.aborted) {
       this.end();
@@ -78,7 +80,7 @@ export class Follower {
     try {
       wait = this.sink(batch);
     } catch (err) {
-      this.end(err);
+      this.fail(err);
       return false;
     }
     const terminal = isTerminal(batch[batch.length - 1].event);
@@ -89,17 +91,27 @@ export class Follower {
     this.stream.followers.delete(this);
     wait.then(
       () => (terminal ? this.end() : this.catchUp()),
-      (err: unknown) => this.end(err),
+      (err: unknown) => this.fail(err),
     );
     return false;
   }
 
-  private end(err?: unknown): void {
-    if (this.ended) return;
+  private end(): void {
+    if (this.leave()) this.resolve();
+  }
+
+  /** Ends the follower with the sink's error, whatever was thrown (even `undefined`). */
+  private fail(err: unknown): void {
+    if (this.leave()) this.reject(err);
+  }
+
+  /** Stops following; false when the follower had already ended. */
+  private leave(): boolean {
+    if (this.ended) return false;
     this.ended = true;
     this.stream.followers.delete(this);
     this.signal.removeEventListener('abort', this.onAbort);
-    this.settle(err);
+    return true;
   }
 }
 
