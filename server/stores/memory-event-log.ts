@@ -1,6 +1,7 @@
 import type { StreamEventName } from '../sse/protocol.js';
 import type { EventLog, EventSink, OpenResult, StreamRecord, StreamWriter } from './event-log.js';
 import { Follower, type FollowedStream } from './memory-follower.js';
+import { StreamEvents } from './memory-stream-events.js';
 
 /** Options for {@link MemoryEventLog}. */
 export interface MemoryEventLogOptions {
@@ -11,9 +12,9 @@ export interface MemoryEventLogOptions {
 }
 
 /**
- * A stream and its events, kept as two columns (see {@link FollowedStream}): ten thousand
- * retained streams hold over a hundred thousand events, and an object each would double what the
- * garbage collector walks on every full collection.
+ * A stream and its events. Ten thousand retained streams hold over a hundred thousand events, so
+ * they are kept as columns, then packed (see {@link StreamEvents}): an object each would double
+ * what the garbage collector walks on every full collection.
  */
 interface MemoryStream extends FollowedStream {
   record: StreamRecord;
@@ -58,7 +59,7 @@ export class MemoryEventLog implements EventLog {
     const existing = this.requests.get(requestKey);
     if (existing !== undefined && this.streams.has(existing)) return { kind: 'existing', streamId: existing };
     this.evictIfFull();
-    const stream: MemoryStream = { record, names: [], data: [], finished: false, stopped: false, stopListeners: undefined, followers: new Set() };
+    const stream: MemoryStream = { record, events: new StreamEvents(), followers: new Set(), stopped: false, stopListeners: undefined };
     this.streams.set(record.streamId, stream);
     this.requests.set(requestKey, record.streamId);
     return { kind: 'opened', writer: this.writerFor(stream, requestKey) };
@@ -78,7 +79,7 @@ export class MemoryEventLog implements EventLog {
 
   async stop(streamId: string): Promise<void> {
     const stream = this.streams.get(streamId);
-    if (!stream || stream.finished || stream.stopped) return;
+    if (!stream || stream.events.finished || stream.stopped) return;
     stream.stopped = true;
     for (const listener of stream.stopListeners ?? []) listener();
     stream.stopListeners = undefined;
@@ -86,7 +87,7 @@ export class MemoryEventLog implements EventLog {
 
   async close(): Promise<void> {
     for (const stream of this.streams.values()) {
-      for (const follower of stream.followers) follower.stop();
+      for (const follower of stream.followers ?? []) follower.stop();
     }
     this.streams.clear();
     this.requests.clear();
@@ -107,15 +108,17 @@ export class MemoryEventLog implements EventLog {
         return () => stream.stopListeners?.delete(listener);
       },
       append: async (event: StreamEventName, data: string) => {
-        stream.names.push(event);
-        stream.data.push(data);
-        const stored = { seq: stream.data.length, event, data };
-        for (const follower of stream.followers) follower.appended(stored);
+        const stored = { seq: stream.events.push(event, data), event, data };
+        for (const follower of stream.followers ?? []) follower.appended(stored);
         return stored;
       },
       close: async () => {
-        stream.finished = true;
-        for (const follower of stream.followers) follower.stop();
+        stream.events.finish();
+        // What only a live stream needs goes with it: two Sets fewer per retained stream.
+        stream.stopListeners = undefined;
+        const { followers } = stream;
+        stream.followers = undefined;
+        for (const follower of followers ?? []) follower.stop();
         this.finished.push({ streamId: stream.record.streamId, requestKey, expiresAt: Date.now() + this.retentionMs });
       },
     };

@@ -1,14 +1,12 @@
-import { isTerminal, type StreamEventName } from '../sse/protocol.js';
+import { isTerminal } from '../sse/protocol.js';
 import type { EventSink, StoredEvent } from './event-log.js';
+import type { StreamEvents } from './memory-stream-events.js';
 
 /** What a {@link Follower} reads of a stream in the memory log. */
 export interface FollowedStream {
-  /** The events, as two columns: `names[i]` and `data[i]` are those of the event with seq i + 1. */
-  names: StreamEventName[];
-  data: string[];
-  finished: boolean;
-  /** The followers that have caught up; `append` hands each the event it stores. */
-  followers: Set<Follower>;
+  events: StreamEvents;
+  /** The followers that have caught up; `append` hands each the event it stores. Dropped when the stream finishes. */
+  followers: Set<Follower> | undefined;
 }
 
 /** Most events and bytes in one batch, so a reader far behind the producer never holds the whole log. */
@@ -63,15 +61,15 @@ export class Follower {
 
   /** Delivers what the log holds past `next`, then waits among the followers for what comes next. */
   private catchUp(): void {
-    const { stream } = this;
-    while (!this.ended && this.next < stream.data.length) {
-      const batch = takeBatch(stream, this.next);
+    const { events } = this.stream;
+    while (!this.ended && this.next < events.length) {
+      const batch = takeBatch(events, this.next);
       this.next += batch.length;
       if (!this.deliver(batch)) return;
     }
     if (this.ended) return;
-    if (stream.finished) this.end();
-    else stream.followers.add(this);
+    if (this.stream.followers) this.stream.followers.add(this);
+    else this.end();
   }
 
   /** Hands the sink a batch; false when the follower has paused or ended. */
@@ -88,7 +86,7 @@ export class Follower {
       if (terminal) this.end();
       return !terminal;
     }
-    this.stream.followers.delete(this);
+    this.stream.followers?.delete(this);
     wait.then(
       () => (terminal ? this.end() : this.catchUp()),
       (err: unknown) => this.fail(err),
@@ -109,20 +107,20 @@ export class Follower {
   private leave(): boolean {
     if (this.ended) return false;
     this.ended = true;
-    this.stream.followers.delete(this);
+    this.stream.followers?.delete(this);
     this.signal.removeEventListener('abort', this.onAbort);
     return true;
   }
 }
 
-function takeBatch(stream: FollowedStream, from: number): StoredEvent[] {
+function takeBatch(events: StreamEvents, from: number): StoredEvent[] {
   const batch: StoredEvent[] = [];
   let bytes = 0;
-  for (let i = from; i < stream.data.length && batch.length < BATCH_EVENTS; i += 1) {
-    const data = stream.data[i];
+  for (let i = from; i < events.length && batch.length < BATCH_EVENTS; i += 1) {
+    const data = events.dataAt(i);
     if (batch.length > 0 && bytes + data.length > BATCH_BYTES) break;
     bytes += data.length;
-    batch.push({ seq: i + 1, event: stream.names[i], data });
+    batch.push({ seq: i + 1, event: events.nameAt(i), data });
   }
   return batch;
 }
