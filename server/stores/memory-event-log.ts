@@ -87,7 +87,7 @@ export class MemoryEventLog implements EventLog {
 
   async close(): Promise<void> {
     for (const stream of this.streams.values()) {
-      for (const follower of stream.followers ?? []) follower.stop();
+      if (stream.followers) for (const follower of stream.followers) follower.stop();
     }
     this.streams.clear();
     this.requests.clear();
@@ -109,7 +109,8 @@ export class MemoryEventLog implements EventLog {
       },
       append: async (event: StreamEventName, data: string) => {
         const stored = { seq: stream.events.push(event, data), event, data };
-        for (const follower of stream.followers ?? []) follower.appended(stored);
+        // Not `?? []`: a for-of over a Set or an Array is a slower, polymorphic iteration per event.
+        if (stream.followers) for (const follower of stream.followers) follower.appended(stored);
         return stored;
       },
       close: async () => {
@@ -118,7 +119,7 @@ export class MemoryEventLog implements EventLog {
         stream.stopListeners = undefined;
         const { followers } = stream;
         stream.followers = undefined;
-        for (const follower of followers ?? []) follower.stop();
+        if (followers) for (const follower of followers) follower.stop();
         this.finished.push({ streamId: stream.record.streamId, requestKey, expiresAt: Date.now() + this.retentionMs });
       },
     };
