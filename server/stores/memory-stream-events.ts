@@ -16,8 +16,8 @@ const PACKED: never[] = [];
  * log retains — ten thousand of them by default, for resume — and every full garbage collection
  * walks them: as columns a ten-chunk reply is two arrays and a dozen strings, each built by
  * concatenation (ropes of several objects); packed it is a string and an array of small integers.
- * (Not a typed array: each has an ArrayBuffer, and V8 sweeps every ArrayBuffer in the old
- * generation on the main thread at the start of a full collection.)
+ * (Not a typed array: each brings an ArrayBuffer, which V8 keeps on a list of its own and sweeps
+ * apart from the heap — the part a full collection still owes when it starts, on the main thread.)
  */
 export class StreamEvents {
   private names: StreamEventName[] = [];
