@@ -22,8 +22,11 @@ export interface StreamRecord {
 
 /** The producer's handle on one stream it generates. */
 export interface StreamWriter {
-  /** Appends the next event and returns it with its `seq`. */
-  append(event: StreamEventName, data: string): Promise<StoredEvent>;
+  /**
+   * Appends the next event and returns it with its `seq`: at once in memory, as a promise when
+   * the log is remote. Awaiting only a promise spares the producer a microtask hop per event.
+   */
+  append(event: StreamEventName, data: string): StoredEvent | Promise<StoredEvent>;
   /**
    * Calls `listener` once when anyone, on any instance, asks the stream to stop (at once if that
    * has happened already). Returns the function that removes it.

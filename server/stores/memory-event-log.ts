@@ -1,5 +1,5 @@
 import type { StreamEventName } from '../sse/protocol.js';
-import type { EventLog, EventSink, OpenResult, StreamRecord, StreamWriter } from './event-log.js';
+import type { EventLog, EventSink, OpenResult, StoredEvent, StreamRecord, StreamWriter } from './event-log.js';
 import { Follower, type FollowedStream } from './memory-follower.js';
 import { StreamEvents } from './memory-stream-events.js';
 
@@ -107,7 +107,8 @@ export class MemoryEventLog implements EventLog {
         (stream.stopListeners ??= new Set()).add(listener);
         return () => stream.stopListeners?.delete(listener);
       },
-      append: async (event: StreamEventName, data: string) => {
+      // Synchronous: the producer then needs no await, nor a microtask hop, per event.
+      append: (event: StreamEventName, data: string): StoredEvent => {
         const stored = { seq: stream.events.push(event, data), event, data };
         // Not `?? []`: a for-of over a Set or an Array is a slower, polymorphic iteration per event.
         if (stream.followers) for (const follower of stream.followers) follower.appended(stored);

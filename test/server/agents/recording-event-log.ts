@@ -23,7 +23,7 @@ export class RecordingEventLog implements EventLog {
       writer: {
         onStop: (listener: () => void) => writer.onStop(listener),
         close: () => writer.close(),
-        append: (event: StreamEventName, data: string): Promise<StoredEvent> => {
+        append: (event: StreamEventName, data: string): StoredEvent | Promise<StoredEvent> => {
           this.appends.push({ event, data, at: performance.now() });
           return writer.append(event, data);
         },

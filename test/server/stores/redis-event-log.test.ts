@@ -114,7 +114,7 @@ describe.skipIf(!redisAvailability().available || !canStartRedisServer())('Redis
     await fails(reading, 'a waiting read');
     await fails(log.get(record.streamId), 'get');
     await fails(log.open(newRecord()), 'open');
-    await fails(writer.append('chunk', '{}'), 'append');
+    await fails(Promise.resolve(writer.append('chunk', '{}')), 'append');
     await fails(other.stop(record.streamId), 'stop');
 
     await redis.restart();
