@@ -22,6 +22,8 @@ export interface BenchResults {
     resume?: Result<typeof resumeLatency>;
     compression?: Result<typeof compressionCost>[];
   }[];
+  /** Bare Express with the API's compression, measured with a browser's encoding only. */
+  compressedBaseline?: { name: string; pacedBrowser: Result<typeof pacedReplies> };
 }
 
 const BASELINE = 'node:http (bare)';
@@ -87,10 +89,17 @@ export function renderTables(results: BenchResults): string {
   }
   const extra = results.servers.filter((row) => row.pacedBrowser || row.resume);
   if (extra.length > 0) {
-    lines.push('', '| server | paced, browser encoding: encoding | TTFB p50 / p99 (ms) | added gap p50 / p99 (ms) | server CPU per event (µs) | resume: first replayed event p50 / p99 (ms) |', '| --- | --- | ---: | ---: | ---: | ---: |');
-    for (const row of extra) {
-      lines.push(`| ${row.name} | ${row.pacedBrowser?.encoding ?? '—'} | ${ms(row.pacedBrowser?.ttfbMs)} | ${ms(row.pacedBrowser?.addedGapMs)} | ${row.pacedBrowser?.serverCpuUsPerEvent ?? '—'} | ${ms(row.resume?.firstReplayedMs)} |`);
-    }
+    const baseline = results.compressedBaseline;
+    const baseCpu = baseline?.pacedBrowser.serverCpuUsPerEvent;
+    lines.push(
+      '',
+      `| server | paced, browser encoding: encoding | TTFB p50 / p99 (ms) | added gap p50 / p99 (ms) | server CPU per event (µs) | ratio to ${baseline?.name ?? 'a compressed baseline'} | resume: first replayed event p50 / p99 (ms) |`,
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+    );
+    const browserRow = (name: string, paced: BenchResults['servers'][number]['pacedBrowser'], resume: BenchResults['servers'][number]['resume']) =>
+      `| ${name} | ${paced?.encoding ?? '—'} | ${ms(paced?.ttfbMs)} | ${ms(paced?.addedGapMs)} | ${paced?.serverCpuUsPerEvent ?? '—'} | ${paced ? ratio(paced.serverCpuUsPerEvent, baseCpu) : '—'} | ${ms(resume?.firstReplayedMs)} |`;
+    if (baseline) lines.push(browserRow(baseline.name, baseline.pacedBrowser, undefined));
+    for (const row of extra) lines.push(browserRow(row.name, row.pacedBrowser, row.resume));
   }
   const compression = results.servers.flatMap((row) => (row.compression ?? []).map((entry) => ({ name: row.name, entry })));
   if (compression.length > 0) {

@@ -146,11 +146,16 @@ export async function pacedReplies(target: Target, scale: Scale, acceptEncoding:
  */
 async function freshIdleRss(target: Target, scale: Scale): Promise<number> {
   await target.restart?.();
+  await warmUp(target, scale);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  return target.server.rss?.() ?? NaN;
+}
+
+/** Runs a few hundred short streams through the server, so that what is measured next runs optimized code. */
+export async function warmUp(target: Target, scale: Scale): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 20 });
   await runLoad({ label: 'warm-up', concurrency: 20, count: scale.warmupStreams, open: () => open(target, streamTarget(target, agent, 10, 0, 'identity')) });
   agent.destroy();
-  await new Promise((resolve) => setTimeout(resolve, 500));
-  return target.server.rss?.() ?? NaN;
 }
 
 /**

@@ -1,14 +1,18 @@
 import { createServer } from 'node:http';
 import express from 'express';
+import { sseCompression } from '../../server/sse/sse-compression.js';
 import { requireBenchToken } from './bench-auth.js';
 import { listenForBench } from './listen.js';
 import { benchPiece, readWorkload } from './workload.js';
 
 /**
  * Baseline: a bare Express 5 SSE route with the same JWT check as the API (HS256, key object
- * built once, no cache), no compression, no store: what the framework and auth alone cost.
+ * built once, no cache), no store: what the framework and auth alone cost. With
+ * `BENCH_COMPRESSION=sse` it compresses as the API does (its `sseCompression` middleware, same
+ * negotiation and zlib settings), for the matrix's compressed baseline.
  */
 const app = express();
+if (process.env.BENCH_COMPRESSION === 'sse') app.use(sseCompression());
 app.use(express.json());
 app.post('/stream/chat', requireBenchToken, (req, res) => {
   const workload = readWorkload(req.body);
