@@ -61,7 +61,8 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
   const forgetShutdown = job.onShutdown(stopWith(STOP_REASON.shutdown));
 
   const started = Date.now();
-  const progress: Progress = { pieces: [], chunks: 0 };
+  // The reply's pieces so far, one per chunk event.
+  const pieces: string[] = [];
   let outcome: 'completed' | 'cancelled' | 'error' = 'error';
   let errorReason: StreamErrorReason = STREAM_ERROR_REASON.agent;
   try {
@@ -71,7 +72,7 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
       stream_id: record.streamId,
       request_id: record.requestId,
     } satisfies StartData);
-    await streamChunks(job, abort.signal, progress);
+    await streamChunks(job, abort.signal, pieces);
     await appendJson(writer, STREAM_EVENT.end, endData(job, 'completed'));
     outcome = 'completed';
   } catch (err) {
@@ -88,13 +89,13 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
     forgetShutdown();
     // Joined rather than concatenated piece by piece: the stored reply is then one flat string
     // for the garbage collector to walk, not a rope of an object per piece.
-    const content = progress.pieces.join('');
+    const content = pieces.join('');
     await finish(job, content, outcome);
     countOutcome(job.metrics, outcome, errorReason, Date.now() - started);
     // Built only when it will be written: at LOG_LEVEL=warn a stream pays nothing for it.
     if (job.log.isLevelEnabled('info')) {
       job.log.info(
-        { streamId: record.streamId, user: record.owner, outcome, chunks: progress.chunks, bytes: Buffer.byteLength(content), ms: Date.now() - started },
+        { streamId: record.streamId, user: record.owner, outcome, chunks: pieces.length, bytes: Buffer.byteLength(content), ms: Date.now() - started },
         'stream finished',
       );
     }
@@ -123,16 +124,9 @@ function countOutcome(metrics: Metrics, outcome: 'completed' | 'cancelled' | 'er
   else metrics.errors.inc({ reason });
 }
 
-/** What a reply has produced so far: the content of its chunks, and their count. */
-interface Progress {
-  pieces: string[];
-  chunks: number;
-}
-
-/** Appends the agent's pieces as `chunk` events, keeping `progress` up to date. */
-async function streamChunks(job: StreamJob, signal: AbortSignal, progress: Progress): Promise<void> {
+/** Appends the agent's pieces as `chunk` events, and to `sent` as each is appended: its length is the next chunk's index. */
+async function streamChunks(job: StreamJob, signal: AbortSignal, sent: string[]): Promise<void> {
   const { writer, limits } = job;
-  let index = 0;
   let bytes = 0;
   const messages = [...job.history.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content: job.message }];
   const pieces = job.agent.reply({ messages, metadata: job.metadata, user: job.record.owner, signal });
@@ -140,17 +134,15 @@ async function streamChunks(job: StreamJob, signal: AbortSignal, progress: Progr
     signal.throwIfAborted();
     if (piece === '') continue;
     bytes += Buffer.byteLength(piece);
-    if (index >= limits.maxChunks || bytes > limits.maxBytes) throw new StopGeneration(STOP_REASON.tooLong);
-    const appended = writer.append(STREAM_EVENT.chunk, chunkJson(piece, index, false));
+    if (sent.length >= limits.maxChunks || bytes > limits.maxBytes) throw new StopGeneration(STOP_REASON.tooLong);
+    const appended = writer.append(STREAM_EVENT.chunk, chunkJson(piece, sent.length, false));
     // The memory log appends at once; awaiting only a remote log's promise saves a hop per chunk.
     if (appended instanceof Promise) await appended;
-    progress.pieces.push(piece);
-    index += 1;
-    progress.chunks = index;
+    sent.push(piece);
   }
   signal.throwIfAborted();
   // The end is only known once the agent's iterator finishes, hence an empty final chunk.
-  await writer.append(STREAM_EVENT.chunk, chunkJson('', index, true));
+  await writer.append(STREAM_EVENT.chunk, chunkJson('', sent.length, true));
 }
 
 /** The reason a generation was interrupted on purpose, or undefined for a plain failure. */
