@@ -107,6 +107,10 @@ export interface Config {
   maxConcurrentStreamsPerUser: number;
   /** Open streams one instance holds before answering 503. Defaults to 10000. */
   maxOpenStreams: number;
+  /** Bytes the API may leave unsent on one WebSocket before it drops that socket (`WS_MAX_BUFFERED_BYTES`). Defaults to 1048576. */
+  wsMaxBufferedBytes: number;
+  /** Messages one WebSocket may send per minute, in bursts of a quarter of that; past it the socket is closed (`WS_MESSAGES_PER_MINUTE`). Defaults to 120. */
+  wsMessagesPerMinute: number;
   /** On SIGTERM/SIGINT, how long running replies may take to finish, in ms. Defaults to 10000. */
   shutdownGraceMs: number;
   /** Longest wait for a request's headers, in ms. Defaults to 10000. */
@@ -335,6 +339,8 @@ export function loadConfig(env: Env = process.env): Config {
     guestRateLimitPerMinute: readInt(env, 'GUEST_RATE_LIMIT_PER_MINUTE', 30, 1),
     maxConcurrentStreamsPerUser: readInt(env, 'MAX_CONCURRENT_STREAMS_PER_USER', 5, 1),
     maxOpenStreams: readInt(env, 'MAX_OPEN_STREAMS', 10_000, 1),
+    wsMaxBufferedBytes: readInt(env, 'WS_MAX_BUFFERED_BYTES', 1_048_576, 65_536),
+    wsMessagesPerMinute: readInt(env, 'WS_MESSAGES_PER_MINUTE', 120, 4),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
     headersTimeoutMs: readInt(env, 'HEADERS_TIMEOUT_MS', 10_000, 100),
     requestTimeoutMs: readInt(env, 'REQUEST_TIMEOUT_MS', 30_000, 100),

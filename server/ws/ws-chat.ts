@@ -5,6 +5,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { createOriginMatcher } from '../cors.js';
 import type { Services } from '../services.js';
 import { StreamService } from '../stream/stream-service.js';
+import { keepAlive } from './ws-liveness.js';
 import { WS_CLOSE } from './ws-protocol.js';
 import { WsChatSession } from './ws-session.js';
 import { checkUpgrade, refuseUpgrade } from './ws-upgrade.js';
@@ -17,7 +18,8 @@ const CLOSE_GRACE_MS = 1000;
 /**
  * Serves the WebSocket transport on `server`: upgrades to `/ws/chat` (see `ws-protocol.ts`) from
  * a non-browser client or an allowed origin; every other upgrade is answered with a JSON error
- * and dropped. Peers are pinged every `HEARTBEAT_MS` and terminated when a ping goes unanswered.
+ * and dropped. Peers are pinged every `HEARTBEAT_MS` and terminated when a ping goes unanswered
+ * (see {@link keepAlive}).
  * Close it with {@link closeWebSocket}.
  */
 export function attachWebSocket(server: Server, services: Services): WebSocketServer {
@@ -39,25 +41,11 @@ export function attachWebSocket(server: Server, services: Services): WebSocketSe
   };
   server.on('upgrade', handleUpgrade);
 
-  const unanswered = new WeakSet<WebSocket>();
-  wss.on('connection', (ws: WebSocket) => {
-    ws.on('pong', () => unanswered.delete(ws));
-    new WsChatSession(ws, deps);
-  });
-  const heartbeat = setInterval(() => {
-    for (const ws of wss.clients) {
-      if (unanswered.has(ws)) {
-        ws.terminate();
-        continue;
-      }
-      unanswered.add(ws);
-      ws.ping();
-    }
-  }, config.heartbeatMs);
-  heartbeat.unref();
+  wss.on('connection', (ws: WebSocket) => new WsChatSession(ws, deps));
+  const stopPings = keepAlive(wss, config.heartbeatMs);
 
   wss.on('close', () => {
-    clearInterval(heartbeat);
+    stopPings();
     server.off('upgrade', handleUpgrade);
   });
   return wss;

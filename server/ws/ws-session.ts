@@ -7,10 +7,14 @@ import { parseChatBody } from '../stream/chat-request.js';
 import type { ReadStart, StreamService } from '../stream/stream-service.js';
 import { StoreUnavailableError } from '../stores/store-errors.js';
 import { pipeEventsToSocket } from './ws-event-pipe.js';
+import { WsMessageBudget } from './ws-message-budget.js';
 import { WS_CLOSE, WS_PATH, type WsErrorMessage, type WsServerMessage } from './ws-protocol.js';
 
 /** How long a new socket may take to send its `auth` message. */
 export const AUTH_TIMEOUT_MS = 10_000;
+
+/** How long a refused socket may take to answer the close frame before it is cut. */
+const CLOSE_ANSWER_MS = 1000;
 
 /** What every session on one server shares. */
 export interface WsSessionDeps {
@@ -41,13 +45,19 @@ export class WsChatSession {
   private reading = false;
   private readonly closed = new AbortController();
   private readonly authTimer: NodeJS.Timeout;
+  private readonly budget: WsMessageBudget;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly deps: WsSessionDeps,
   ) {
     this.authTimer = setTimeout(() => this.refuse(new HttpError(401, 'unauthorized', `No auth message within ${AUTH_TIMEOUT_MS / 1000} s.`)), AUTH_TIMEOUT_MS);
+    this.budget = new WsMessageBudget(deps.services.config.wsMessagesPerMinute);
     ws.on('message', (data, isBinary) => {
+      if (!this.budget.take()) {
+        this.refuse(new HttpError(429, 'too_many_messages', 'This socket sent messages faster than the API accepts; connect again and send fewer.'));
+        return;
+      }
       this.handleMessage(data, isBinary).catch((err: unknown) => this.fail(err));
     });
     // ws reports protocol violations (a message over maxPayload, a bad frame) here after closing
@@ -98,7 +108,7 @@ export class WsChatSession {
       case 'auth':
         return this.sendError(new HttpError(400, 'already_authenticated', 'This socket is already authenticated; open a new one to use another token.'));
       default:
-        return this.sendError(new HttpError(400, 'unknown_type', `Unknown message type "${message.type}"; use "chat", "resume" or "stop".`));
+        return this.sendError(new HttpError(400, 'unknown_type', `Unknown message type ${quotePrefix(message.type)}; use "chat", "resume" or "stop".`));
     }
   }
 
@@ -177,18 +187,41 @@ export class WsChatSession {
     this.send(message);
   }
 
-  /** Answers with the error and closes the socket: authentication failed or never happened. */
+  /** Answers with the error and closes the socket: authentication failed or never happened, or the socket floods. */
   private refuse(err: unknown): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
     clearTimeout(this.authTimer);
     const error = toHttpError(err) ?? new HttpError(401, 'unauthorized', 'The token could not be verified.');
     this.sendError(error);
     // The close reason is capped at 123 bytes; the error message above carries the details.
     this.ws.close(WS_CLOSE.policyViolation, error.code);
+    // A client that does not read never answers the close frame; ws would wait 30 s for it.
+    setTimeout(() => this.ws.terminate(), CLOSE_ANSWER_MS).unref();
   }
 
+  /**
+   * Queues `message`, unless the peer has left more than `WS_MAX_BUFFERED_BYTES` unread: then the
+   * socket is cut instead, since a close frame would only queue behind what it does not read.
+   * Every message of the session goes through here; stream events wait for the socket in
+   * `pipeEventsToSocket`, which never queues more than one batch.
+   */
   private send(message: WsServerMessage): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.deps.services.config.wsMaxBufferedBytes) {
+      this.deps.services.log.warn({ user: this.claims?.sub, buffered: this.ws.bufferedAmount }, 'websocket dropped: the client stopped reading');
+      this.ws.terminate();
+      return;
+    }
     this.ws.send(JSON.stringify(message));
   }
+}
+
+/** Longest piece of a client's input an error message repeats. */
+const ECHO_MAX_CHARS = 32;
+
+/** `value` quoted for an error message, cut to {@link ECHO_MAX_CHARS} characters so a reply never grows with the input. */
+function quotePrefix(value: string): string {
+  return JSON.stringify(value.length > ECHO_MAX_CHARS ? `${value.slice(0, ECHO_MAX_CHARS)}…` : value);
 }
 
 function parseJson(text: string): unknown {
