@@ -1,4 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { screenshotPath } from '../../support/screenshot-path.js';
 
 /** Debian's Chromium, with the flags this machine needs (root, and no calls to Google's services). */
 export function launchChromium(): Promise<Browser> {
@@ -8,14 +9,14 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Where the tests save the README's screenshots of the demo pages. */
-export const SCREENSHOT_DIR = new URL('../../../docs/images/', import.meta.url).pathname;
-
 /** The viewport of every screenshot: a laptop screen. */
 export const VIEWPORT = { width: 1280, height: 800 };
 
-/** Saves `docs/images/<name>.png` of the page as a visitor first sees it (scrolled to the top). */
+/**
+ * Saves the README's `docs/images/<name>.png` of the page as a visitor first sees it (scrolled to
+ * the top); see {@link screenshotPath} for where it goes outside `npm run docs:screenshots`.
+ */
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `${SCREENSHOT_DIR}${name}.png` });
+  await page.screenshot({ path: screenshotPath(`docs/images/${name}.png`) });
 }

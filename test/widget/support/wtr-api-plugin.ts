@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import type { TestRunnerPlugin } from '@web/test-runner';
 import { ChromeLauncher } from '@web/test-runner-chrome';
 import { WIDGET_BUDGET_BYTES, WIDGET_OUT_DIR } from '../../../vite.config.js';
+import { screenshotPath } from '../../support/screenshot-path.js';
 import { startBufferingProxy, type BufferingProxy } from './buffering-proxy.js';
 import { startHookedApi, type HookedApi, type InjectedFailure } from './test-server.js';
 
@@ -77,7 +78,8 @@ export function widgetApiPlugin(apis: WidgetTestApis): TestRunnerPlugin {
           return checkAssets(main.url);
         case 'screenshot': {
           if (!(session.browser instanceof ChromeLauncher)) throw new Error('screenshots need the Chrome launcher');
-          const { path, clip } = payload as ScreenshotRequest;
+          const { clip } = payload as ScreenshotRequest;
+          const path = screenshotPath((payload as ScreenshotRequest).path);
           await mkdir(dirname(path), { recursive: true });
           await session.browser.getPage(session.id).screenshot({ path: path as `${string}.png`, clip });
           return true;
