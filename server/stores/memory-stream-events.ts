@@ -2,7 +2,6 @@ import { STREAM_EVENT, type StreamEventName } from '../sse/protocol.js';
 
 /** The event names, by the two-bit code a packed stream keeps for each event. */
 const NAMES: readonly StreamEventName[] = Object.values(STREAM_EVENT);
-const CODES = new Map(NAMES.map((name, code) => [name, code]));
 /** Most characters of data a stream is packed with: the index keeps `end * 4 + code` as a small integer (31 bits). */
 const MAX_PACKED_LENGTH = 2 ** 28 - 1;
 /** The columns of every packed stream: empty, and never pushed to. */
@@ -65,7 +64,7 @@ export class StreamEvents {
     let end = 0;
     for (let i = 0; i < data.length; i += 1) {
       end += data[i].length;
-      index.push(end * 4 + CODES.get(names[i])!);
+      index.push(end * 4 + NAMES.indexOf(names[i]));
     }
     if (end > MAX_PACKED_LENGTH) return;
     this.packed = data.join('');

@@ -10,7 +10,7 @@ export interface ChunkBufferOptions {
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-const NON_ASCII = /[^\u0000-\u007f]/;
+const NON_ASCII = /[\u0080-\uffff]/;
 const HIGH_SURROGATE_END = /[\ud800-\udbff]$/;
 
 /**

@@ -12,7 +12,7 @@ export function keepAlive(wss: WebSocketServer, intervalMs: number): () => void 
   wss.on('connection', (ws: WebSocket) => {
     ws.on('pong', (payload: Buffer) => {
       const expected = outstanding.get(ws);
-      if (expected && expected.equals(payload)) outstanding.delete(ws);
+      if (expected?.equals(payload)) outstanding.delete(ws);
     });
   });
   const timer = setInterval(() => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postChat, readAllEvents, sseEvents } from '../support/sse.js';
+import { postChat, readAllEvents, sseEvents, type SseMessage } from '../support/sse.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { ScriptedAgent } from '../support/test-agents.js';
 import { waitFor } from '../support/wait-for.js';
@@ -54,7 +54,7 @@ describe('conversations', () => {
     expect((await busy.json()).error.code).toBe('conversation_busy');
 
     await fetch(`${api.url}/stream/chat/${start.stream_id}`, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } });
-    let last;
+    let last: SseMessage | undefined;
     for (let next = await events.next(); !next.done; next = await events.next()) last = next.value;
     expect(JSON.parse(last!.data).status).toBe('cancelled');
 

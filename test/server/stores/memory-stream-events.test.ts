@@ -17,7 +17,7 @@ describe('StreamEvents', () => {
     fc.assert(
       fc.property(fc.array(anEvent, { maxLength: 40 }), (appended) => {
         const events = new StreamEvents();
-        appended.forEach(({ name, data }, i) => expect(events.push(name, data)).toBe(i + 1));
+        for (const [i, { name, data }] of appended.entries()) expect(events.push(name, data)).toBe(i + 1);
         expect(contents(events)).toEqual(appended);
         expect(events.finished).toBe(false);
         events.finish();
