@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import type { ConversationView } from '../protocol/index.js';
 import { claimsOf } from './auth/require-auth.js';
 import { HttpError } from './errors.js';
 import type { Services } from './services.js';
@@ -11,7 +12,11 @@ export function conversationRoutes(services: Services): Router {
     if (!conversation || conversation.owner !== claimsOf(req).sub) {
       throw new HttpError(404, 'conversation_not_found', 'No conversation with that id (conversations expire after a day without activity).');
     }
-    res.set('Cache-Control', 'no-store').json({ conversation_id: conversation.conversationId, messages: conversation.messages });
+    const view: ConversationView = {
+      conversation_id: conversation.conversationId,
+      messages: conversation.messages.map(({ role, content, status, created_at, stream_id }) => ({ role, content, status, created_at, stream_id })),
+    };
+    res.set('Cache-Control', 'no-store').json(view);
   });
   return router;
 }

@@ -1,10 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ErrorBody, ErrorCode } from '../protocol/index.js';
 import { StoreUnavailableError } from './stores/store-errors.js';
-
-/** The JSON body of every error response: `{"error":{"code","message"}}`. */
-export interface ErrorBody {
-  error: { code: string; message: string };
-}
 
 /**
  * An error that becomes an HTTP response: its status, a stable machine-readable `code`,
@@ -14,13 +10,13 @@ export class HttpError extends Error {
   override name = 'HttpError';
   /**
    * @param status HTTP status code.
-   * @param code Stable, snake_case error code clients can switch on.
+   * @param code Stable, snake_case error code clients can switch on (`ERROR_CODE` in `protocol/`).
    * @param message Human-readable explanation.
    * @param headers Extra response headers, such as `WWW-Authenticate` or `Retry-After`.
    */
   constructor(
     readonly status: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {

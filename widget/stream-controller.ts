@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ConversationMessage } from '../server/stores/conversation-store.js';
 import type { EventSourceMessage } from '@microsoft/fetch-event-source';
+import type { ConversationView, MessageView } from '../protocol/index.js';
 import { ApiError, FAILURE, authorizedJson, classifyFailure, failureMessage, isOriginAllowed } from './internal/api-client.js';
 import { RETRY_POLICY, backoffDelay, waitToRetry } from './internal/backoff.js';
 import { CHAT_STATUS, MESSAGE_STATUS, type ChatMessage, type ChatStatus, type MessageStatus } from './internal/chat-state.js';
@@ -138,10 +138,10 @@ export class StreamController implements ReactiveController {
     const restoring = new AbortController();
     this.restoring = restoring;
     this.setStatus(CHAT_STATUS.connecting);
-    let history: ConversationMessage[];
+    let history: MessageView[];
     try {
       const path = `/conversations/${encodeURIComponent(saved.conversationId)}`;
-      ({ messages: history } = await authorizedJson<{ messages: ConversationMessage[] }>(this.settings.apiUrl, path, { cache: 'no-store' }, this.options.tokens, restoring.signal));
+      ({ messages: history } = await authorizedJson<ConversationView>(this.settings.apiUrl, path, { cache: 'no-store' }, this.options.tokens, restoring.signal));
     } catch (err) {
       if (restoring.signal.aborted) return;
       this.setStatus(CHAT_STATUS.idle);

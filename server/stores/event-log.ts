@@ -1,4 +1,4 @@
-import type { StreamEventName } from '../sse/protocol.js';
+import type { StreamEventName } from '../../protocol/index.js';
 
 /** One event as the log keeps it. */
 export interface StoredEvent {

@@ -1,4 +1,4 @@
-import type { StreamEventName } from '../sse/protocol.js';
+import type { StreamEventName } from '../../protocol/index.js';
 import type { EventLog, EventSink, OpenResult, StoredEvent, StreamRecord, StreamWriter } from './event-log.js';
 import { Follower, type FollowedStream } from './memory-follower.js';
 import { StreamEvents } from './memory-stream-events.js';

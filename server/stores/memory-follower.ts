@@ -1,4 +1,4 @@
-import { isTerminal } from '../sse/protocol.js';
+import { isTerminal } from '../../protocol/index.js';
 import type { EventSink, StoredEvent } from './event-log.js';
 import type { StreamEvents } from './memory-stream-events.js';
 

@@ -1,4 +1,4 @@
-import { STREAM_EVENT, type StreamEventName } from '../sse/protocol.js';
+import { STREAM_EVENT, type StreamEventName } from '../../protocol/index.js';
 
 /** The event names, by the two-bit code a packed stream keeps for each event. */
 const NAMES: readonly StreamEventName[] = Object.values(STREAM_EVENT);

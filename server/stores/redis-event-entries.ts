@@ -1,4 +1,4 @@
-import { STREAM_EVENT, type StreamEventName } from '../sse/protocol.js';
+import { STREAM_EVENT, type StreamEventName } from '../../protocol/index.js';
 import type { StoredEvent } from './event-log.js';
 
 /** What one look at a stream in Redis found (the reply of the `SNAPSHOT` script). */

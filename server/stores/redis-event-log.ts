@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { isTerminal, type ErrorData } from '../sse/protocol.js';
+import { isTerminal, type ErrorData } from '../../protocol/index.js';
 import type { EventLog, EventSink, OpenResult, StoredEvent, StreamRecord } from './event-log.js';
 import { BlockingPool } from './redis-blocking-pool.js';
 import { callRedis, reportErrorsOnce, toStoreError } from './redis-client.js';
@@ -196,7 +196,7 @@ export class RedisEventLog implements EventLog {
 
   /** Ends a stream whose producer died with an `error` event; a no-op when another reader did it first. */
   private async interrupt(record: StreamRecord, keys: StreamKeys): Promise<void> {
-    const data: ErrorData = { error: INTERRUPTED, conversation_id: record.conversationId, status: 'error' };
+    const data: ErrorData = { error: INTERRUPTED, conversation_id: record.conversationId, status: 'error', retryable: false };
     const { retentionS, maxEvents } = this.settings;
     await callRedis(this.client, () => INTERRUPT.run(this.client, keys.all, [JSON.stringify(data), retentionS, maxEvents]));
   }

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { StreamEventName } from '../sse/protocol.js';
+import type { StreamEventName } from '../../protocol/index.js';
 import type { StoredEvent, StreamWriter } from './event-log.js';
 import { callRedis } from './redis-client.js';
 import { APPEND, CLOSE, HEARTBEAT, type StreamKeys } from './redis-event-log-scripts.js';

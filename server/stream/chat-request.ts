@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { ERROR_CODE } from '../../protocol/index.js';
 import { HttpError } from '../errors.js';
 import { isJsonRequest } from '../json-body.js';
 
@@ -18,11 +19,14 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function readId(body: Record<string, unknown>, field: string): string | undefined {
+/** The error code of each id field. */
+const INVALID_ID = { conversation_id: ERROR_CODE.invalidConversationId, request_id: ERROR_CODE.invalidRequestId } as const;
+
+function readId(body: Record<string, unknown>, field: keyof typeof INVALID_ID): string | undefined {
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string' || !ID_PATTERN.test(value)) {
-    throw new HttpError(400, `invalid_${field}`, `"${field}" must be a string of 1 to 64 letters, digits, "-" or "_" (a UUID fits).`);
+    throw new HttpError(400, INVALID_ID[field], `"${field}" must be a string of 1 to 64 letters, digits, "-" or "_" (a UUID fits).`);
   }
   return value;
 }

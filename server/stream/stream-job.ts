@@ -1,6 +1,7 @@
 import type { Agent } from '../agents/agent.js';
 import { AgentError } from '../agents/agent.js';
-import { chunkJson, STREAM_EVENT, type EndData, type ErrorData, type StartData, type StreamEventName } from '../sse/protocol.js';
+import { STREAM_EVENT, type EndData, type ErrorData, type StartData, type StreamEventName } from '../../protocol/index.js';
+import { chunkJson } from './chunk-json.js';
 import type { ConversationMessage, ConversationStore } from '../stores/conversation-store.js';
 import type { StreamRecord, StreamWriter } from '../stores/event-log.js';
 import type { Logger } from '../logger.js';
@@ -162,7 +163,7 @@ async function writeFailure(job: StreamJob, stop: StopReason | undefined, cause:
     return;
   }
   if (stop === undefined && !(cause instanceof AgentError)) job.log.error({ err: cause, streamId: job.record.streamId }, 'agent failed');
-  const error: ErrorData = { error: failureMessage(job, stop, cause), conversation_id: job.record.conversationId, status: 'error' };
+  const error: ErrorData = { error: failureMessage(job, stop, cause), conversation_id: job.record.conversationId, status: 'error', retryable: false };
   await appendJson(job.writer, STREAM_EVENT.error, error);
 }
 

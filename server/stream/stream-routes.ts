@@ -2,12 +2,12 @@ import type { Socket } from 'node:net';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { claimsOf } from '../auth/require-auth.js';
 import type { Services } from '../services.js';
-import { STREAM_EVENT, type ErrorData } from '../sse/protocol.js';
+import { STREAM_EVENT, type ErrorData } from '../../protocol/index.js';
 import { formatSseEvent } from '../sse/sse-frame.js';
 import { openSseResponse, pipeEventsToResponse } from '../sse/sse-response.js';
 import type { EventSink, StoredEvent } from '../stores/event-log.js';
 import { parseChatRequest } from './chat-request.js';
-import { formatEventId } from './event-id.js';
+import { formatEventId } from '../../protocol/index.js';
 import { StreamService, type ReadStart } from './stream-service.js';
 
 /** How long a client waits before reconnecting, sent as the stream's opening `retry:`. */
@@ -78,7 +78,7 @@ async function sendStream(services: Services, req: Request, res: Response, start
     await pipeEventsToResponse(res, follow, frame, { retryMs: RETRY_MS, heartbeatMs, stallMs: readerStallMs }, closed.signal);
   } catch (err) {
     services.log.error({ err, streamId: record.streamId }, 'reading the stream failed');
-    const error: ErrorData = { error: 'The stream was interrupted; reconnect to resume it.', conversation_id: record.conversationId, status: 'error' };
+    const error: ErrorData = { error: 'The stream was interrupted; reconnect to resume it.', conversation_id: record.conversationId, status: 'error', retryable: true };
     // The id repeats the last delivered one: resuming from it loses nothing.
     if (!res.writableEnded) res.write(formatSseEvent(STREAM_EVENT.error, JSON.stringify(error), formatEventId({ streamId: record.streamId, seq: lastSeq })));
   }

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { HttpError } from '../errors.js';
 import type { Services } from '../services.js';
-import { STREAM_EVENT, type ErrorData } from '../sse/protocol.js';
+import { STREAM_EVENT, type ErrorData } from '../../protocol/index.js';
 import { ConversationBusyError } from '../stores/conversation-store.js';
 import type { StreamRecord } from '../stores/event-log.js';
 import type { ChatRequest } from './chat-request.js';
-import { isStreamId, parseEventId } from './event-id.js';
+import { isStreamId, parseEventId } from '../../protocol/index.js';
 import { runStreamJob } from './stream-job.js';
 
 /** Where a read starts: the stream, and the position after which events are sent. */
@@ -74,7 +74,7 @@ export class StreamService {
       // The stream was opened for this request id; end it so a retry of the same request sees why.
       const busy = err instanceof ConversationBusyError;
       const message = busy ? 'A reply is still streaming in this conversation; wait for it or stop it.' : 'The conversation could not be saved.';
-      await opened.writer.append(STREAM_EVENT.error, JSON.stringify({ error: message, conversation_id: record.conversationId, status: 'error' } satisfies ErrorData));
+      await opened.writer.append(STREAM_EVENT.error, JSON.stringify({ error: message, conversation_id: record.conversationId, status: 'error', retryable: false } satisfies ErrorData));
       await opened.writer.close();
       if (busy) throw new HttpError(409, 'conversation_busy', message);
       throw err;

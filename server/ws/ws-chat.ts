@@ -6,12 +6,10 @@ import { createOriginMatcher } from '../cors.js';
 import type { Services } from '../services.js';
 import { StreamService } from '../stream/stream-service.js';
 import { keepAlive } from './ws-liveness.js';
-import { WS_CLOSE } from './ws-protocol.js';
+import { WS_CLOSE, WS_MAX_PAYLOAD } from '../../protocol/index.js';
 import { WsChatSession } from './ws-session.js';
 import { checkUpgrade, refuseUpgrade } from './ws-upgrade.js';
 
-/** Largest accepted message; ws closes the socket with 1009 past it. The HTTP body limit too. */
-export const WS_MAX_PAYLOAD = 64 * 1024;
 /** How long {@link closeWebSocket} lets clients answer the close handshake before cutting them. */
 const CLOSE_GRACE_MS = 1000;
 

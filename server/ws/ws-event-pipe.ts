@@ -1,10 +1,10 @@
 import type { WebSocket } from 'ws';
 import type { Services } from '../services.js';
-import { STREAM_EVENT, isTerminal, type ErrorData, type StreamEventName } from '../sse/protocol.js';
-import { formatEventId } from '../stream/event-id.js';
+import { STREAM_EVENT, isTerminal, type ErrorData, type StreamEventName } from '../../protocol/index.js';
+import { formatEventId } from '../../protocol/index.js';
 import type { StoredEvent } from '../stores/event-log.js';
 import type { ReadStart } from '../stream/stream-service.js';
-import type { WsReadEndMessage } from './ws-protocol.js';
+import type { WsReadEndMessage } from '../../protocol/index.js';
 
 /** Unsent bytes a reader may leave queued on its socket before it waits: one log batch, about. */
 export const MAX_BUFFERED_BYTES = 64 * 1024;
@@ -78,7 +78,7 @@ export async function pipeEventsToSocket(ws: WebSocket, services: Services, star
   } catch (err) {
     if (signal.aborted) return;
     services.log.error({ err, streamId: record.streamId }, 'reading the stream failed');
-    const error: ErrorData = { error: 'The stream was interrupted; reconnect to resume it.', conversation_id: record.conversationId, status: 'error' };
+    const error: ErrorData = { error: 'The stream was interrupted; reconnect to resume it.', conversation_id: record.conversationId, status: 'error', retryable: true };
     send(formatWsEvent(STREAM_EVENT.error, formatEventId({ streamId: record.streamId, seq: lastSeq }), JSON.stringify(error)));
     options.onTerminal();
   } finally {

@@ -8,7 +8,7 @@ import type { ReadStart, StreamService } from '../stream/stream-service.js';
 import { StoreUnavailableError } from '../stores/store-errors.js';
 import { pipeEventsToSocket } from './ws-event-pipe.js';
 import { WsMessageBudget } from './ws-message-budget.js';
-import { WS_CLOSE, WS_PATH, type WsErrorMessage, type WsServerMessage } from './ws-protocol.js';
+import { WS_CLOSE, WS_PATH, type WsErrorMessage, type WsServerMessage } from '../../protocol/index.js';
 
 /** How long a new socket may take to send its `auth` message. */
 export const AUTH_TIMEOUT_MS = 10_000;

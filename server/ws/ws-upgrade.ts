@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { HttpError } from '../errors.js';
-import { WS_PATH } from './ws-protocol.js';
+import { WS_PATH } from '../../protocol/index.js';
 
 /** What decides whether an upgrade may proceed. */
 export interface UpgradeGate {

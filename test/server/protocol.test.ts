@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chunkJson, type ChunkData } from '../../server/sse/protocol.js';
+import type { ChunkData } from '../../protocol/index.js';
+import { chunkJson } from '../../server/stream/chunk-json.js';
 
 describe('chunkJson', () => {
   it('writes exactly what JSON.stringify writes for the chunk object (property)', () => {

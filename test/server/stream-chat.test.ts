@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoReply } from '../../server/agents/demo-agent.js';
-import { parseEventId } from '../../server/stream/event-id.js';
+import { parseEventId } from '../../protocol/index.js';
 import { postChat, readAllEvents, replyText } from '../support/sse.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 

@@ -27,7 +27,7 @@ describe('stream lifecycle', () => {
     const events = await readAllEvents(res);
     const last = events.at(-1)!;
     expect(last.event).toBe('error');
-    expect(JSON.parse(last.data)).toMatchObject({ error: 'The stream timed out after 400 ms.', status: 'error' });
+    expect(JSON.parse(last.data)).toMatchObject({ error: 'The stream timed out after 400 ms.', status: 'error', retryable: false });
     expect(events.filter((event) => event.event === 'chunk').length).toBeLessThan(100);
     expect(agent.inputs.at(-1)!.signal.aborted).toBe(true);
   });

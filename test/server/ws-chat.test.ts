@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_JWT_SECRET } from '../../server/config.js';
-import type { WsEventMessage, WsServerMessage } from '../../server/ws/ws-protocol.js';
+import type { WsEventMessage, WsServerMessage } from '../../protocol/index.js';
 import { postChat, readAllEvents, type SseMessage } from '../support/sse.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { ScriptedAgent } from '../support/test-agents.js';

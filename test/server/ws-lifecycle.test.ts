@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoReply } from '../../server/agents/demo-agent.js';
-import type { WsEventMessage, WsServerMessage } from '../../server/ws/ws-protocol.js';
+import type { WsEventMessage, WsServerMessage } from '../../protocol/index.js';
 import { startApiProcess } from '../support/api-process.js';
 import { postChat, readAllEvents, readThenDrop, type SseMessage } from '../support/sse.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';

@@ -1,5 +1,5 @@
 import { WebSocket, type ClientOptions } from 'ws';
-import type { WsEventMessage, WsServerMessage } from '../../server/ws/ws-protocol.js';
+import type { WsEventMessage, WsServerMessage } from '../../protocol/index.js';
 
 /** How a socket ended: the close code and reason the client saw. */
 export interface WsClosed {

@@ -1,3 +1,4 @@
+import { MESSAGE_STATUS, type MessageStatus } from '../../protocol/index.js';
 import type { MarkdownView } from './markdown-view.js';
 
 /** What the widget is doing, as reported by `ngx-chat-status`. */
@@ -15,17 +16,8 @@ export const CHAT_STATUS = {
 /** One of the {@link CHAT_STATUS} values. */
 export type ChatStatus = (typeof CHAT_STATUS)[keyof typeof CHAT_STATUS];
 
-/** Where one message stands. */
-export const MESSAGE_STATUS = {
-  streaming: 'streaming',
-  completed: 'completed',
-  /** Stopped by the reader; the partial reply stays. */
-  cancelled: 'cancelled',
-  error: 'error',
-} as const;
-
-/** One of the {@link MESSAGE_STATUS} values. */
-export type MessageStatus = (typeof MESSAGE_STATUS)[keyof typeof MESSAGE_STATUS];
+/** Where one message stands, as the API says it (`cancelled`: stopped; the partial reply stays). */
+export { MESSAGE_STATUS, type MessageStatus };
 
 /** A message as the widget shows it. */
 export interface ChatMessage {

@@ -1,5 +1,5 @@
 import type { EventSourceMessage } from '@microsoft/fetch-event-source';
-import type { ChunkData, EndData, ErrorData, StartData } from '../../server/sse/protocol.js';
+import { STREAM_EVENT, type ChunkData, type EndData, type ErrorData, type StartData } from '../../protocol/index.js';
 import { StreamInterruptedError } from './api-client.js';
 import { MESSAGE_STATUS, type ChatMessage, type MessageStatus } from './chat-state.js';
 import { SentenceAnnouncer } from './sentence-announcer.js';
@@ -78,13 +78,13 @@ export class Reply {
    */
   apply(event: EventSourceMessage): Applied {
     switch (event.event) {
-      case 'start': {
+      case STREAM_EVENT.start: {
         const data = JSON.parse(event.data) as StartData;
         this.streamId = data.stream_id;
         this.accept(event.id);
         return { kind: 'start', data };
       }
-      case 'chunk': {
+      case STREAM_EVENT.chunk: {
         const data = JSON.parse(event.data) as ChunkData;
         if (data.chunk_index < this.nextChunk) return { kind: 'ignored' };
         if (data.chunk_index > this.nextChunk) throw new StreamInterruptedError(`Chunk ${data.chunk_index} arrived before chunk ${this.nextChunk}.`);
@@ -94,14 +94,14 @@ export class Reply {
         this.accept(event.id);
         return { kind: 'chunk' };
       }
-      case 'end':
+      case STREAM_EVENT.end:
         this.accept(event.id);
         return { kind: 'end', data: JSON.parse(event.data) as EndData };
-      case 'error': {
+      case STREAM_EVENT.error: {
         const data = JSON.parse(event.data) as ErrorData;
-        // The API repeats the last delivered id on an error it can recover from ("reconnect to
-        // resume it"); a failure of the reply itself always has a new id.
-        if (event.id === this.lastEventId || event.id.endsWith(':0')) {
+        // Reading failed, not the reply: its id repeats the last delivered one, and resuming from
+        // there may still complete it.
+        if (data.retryable) {
           this.lastEventId ??= event.id;
           throw new StreamInterruptedError(data.error);
         }

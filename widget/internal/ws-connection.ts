@@ -1,4 +1,4 @@
-import type { WsClientMessage, WsServerMessage } from '../../server/ws/ws-protocol.js';
+import { WS_CLIENT_TYPE, WS_SERVER_TYPE, isTerminal, type WsClientMessage, type WsErrorMessage, type WsServerMessage } from '../../protocol/index.js';
 import { ApiError, StreamInterruptedError, apiEndpoint } from './api-client.js';
 import type { StreamAttempt, StreamTransport } from './stream-connection.js';
 
@@ -30,19 +30,19 @@ export class WsConnection implements StreamTransport {
     const socket = await this.connect(socketUrl(attempt.apiUrl), attempt.token, attempt.signal);
     if (!socket) return;
     const request: WsClientMessage = attempt.lastEventId
-      ? { type: 'resume', last_event_id: attempt.lastEventId }
-      : { ...attempt.body, type: 'chat', message: attempt.body.message ?? '' };
+      ? { type: WS_CLIENT_TYPE.resume, last_event_id: attempt.lastEventId }
+      : { ...attempt.body, type: WS_CLIENT_TYPE.chat, message: attempt.body.message ?? '' };
     // The server's read ends with its end or error event; an abort after it (the controller
     // aborts as it finishes the reply) leaves the socket idle and reusable.
     let readOver = false;
     const handle = (message: WsServerMessage, settle: (outcome?: Error) => void) => {
       if ('event' in message) {
-        readOver = message.event === 'end' || message.event === 'error';
+        readOver = isTerminal(message.event);
         // Reply applies the SSE message shape: the event's data as the JSON text it came from.
         attempt.onEvent({ event: message.event, id: message.id, data: JSON.stringify(message.data) });
         if (attempt.isDone()) settle();
-      } else if (message.type === 'error') settle(toApiError(message));
-      else if (message.type === 'read_end') settle(new StreamInterruptedError('The stream ended before its end event.'));
+      } else if (message.type === WS_SERVER_TYPE.error) settle(toApiError(message));
+      else if (message.type === WS_SERVER_TYPE.readEnd) settle(new StreamInterruptedError('The stream ended before its end event.'));
     };
     await this.exchange(socket, request, attempt.signal, handle, () => readOver);
   }
@@ -83,12 +83,12 @@ export class WsConnection implements StreamTransport {
     let ready = false;
     const handle = (message: WsServerMessage, settle: (outcome?: Error) => void) => {
       if ('event' in message) return;
-      if (message.type === 'ready') {
+      if (message.type === WS_SERVER_TYPE.ready) {
         ready = true;
         settle();
-      } else if (message.type === 'error') settle(toApiError(message));
+      } else if (message.type === WS_SERVER_TYPE.error) settle(toApiError(message));
     };
-    await this.exchange(socket, { type: 'auth', token }, signal, handle, () => false);
+    await this.exchange(socket, { type: WS_CLIENT_TYPE.auth, token }, signal, handle, () => false);
     return ready ? socket : undefined;
   }
 
@@ -145,6 +145,6 @@ export class WsConnection implements StreamTransport {
 }
 
 /** An `error` message as the error fetch would have produced for the same HTTP answer. */
-function toApiError(message: Extract<WsServerMessage, { type: 'error' }>): ApiError {
+function toApiError(message: WsErrorMessage): ApiError {
   return new ApiError(message.status, message.error.code, message.error.message, message.retry_after ? message.retry_after * 1000 : undefined);
 }

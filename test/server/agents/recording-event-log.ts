@@ -1,4 +1,4 @@
-import type { StreamEventName } from '../../../server/sse/protocol.js';
+import type { StreamEventName } from '../../../protocol/index.js';
 import type { EventLog, EventSink, OpenResult, StoredEvent, StreamRecord } from '../../../server/stores/event-log.js';
 
 /** One append, with `performance.now()` when the producer made it. */

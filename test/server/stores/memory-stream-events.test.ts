@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { STREAM_EVENT, type StreamEventName } from '../../../server/sse/protocol.js';
+import { STREAM_EVENT, type StreamEventName } from '../../../protocol/index.js';
 import { StreamEvents } from '../../../server/stores/memory-stream-events.js';
 
 const anEvent = fc.record({

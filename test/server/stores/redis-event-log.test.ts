@@ -11,7 +11,7 @@ import { RedisHarness } from './redis-harness.js';
 const FAST = { heartbeatIntervalMs: 100, heartbeatTtlMs: 500 };
 
 const interrupted = (conversationId: string) =>
-  JSON.stringify({ error: 'The stream was interrupted: the server producing it stopped.', conversation_id: conversationId, status: 'error' });
+  JSON.stringify({ error: 'The stream was interrupted: the server producing it stopped.', conversation_id: conversationId, status: 'error', retryable: false });
 
 describe.skipIf(!redisAvailability().available)('RedisEventLog across instances', () => {
   let redis: TestRedis;

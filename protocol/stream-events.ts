@@ -1,6 +1,6 @@
 /**
- * The SSE wire protocol of `POST /stream/chat`, shared by the API and the widget
- * (the widget imports it with `import type` only).
+ * The events of a stream, on either transport (`POST /stream/chat` as SSE, `/ws/chat` as JSON
+ * messages): their names and payloads, as the API writes them and the widget reads them.
  *
  * A stream is one `start`, zero or more `chunk`, then one `end` — or an `error` instead of the rest.
  */
@@ -36,14 +36,6 @@ export interface ChunkData {
   is_final: boolean;
 }
 
-/**
- * A chunk event's data: exactly what `JSON.stringify` writes for a {@link ChunkData}, without
- * building the object and walking it, once per chunk (a few percent of a short reply's CPU).
- */
-export function chunkJson(content: string, chunkIndex: number, isFinal: boolean): string {
-  return `{"type":"content","content":${JSON.stringify(content)},"chunk_index":${chunkIndex},"is_final":${isFinal}}`;
-}
-
 /** `event: end`: the reply is complete, or was stopped. */
 export interface EndData {
   conversation_id: string;
@@ -57,6 +49,13 @@ export interface ErrorData {
   error: string;
   conversation_id: string;
   status: 'error';
+  /**
+   * True when reading again from the last event id may still complete the reply (the
+   * connection or the reading failed, not the generation); false when the reply itself failed
+   * and only sending the message again helps. An addition to the design's payload: clients
+   * that do not know it ignore it.
+   */
+  retryable: boolean;
 }
 
 /** An event with its payload, before it gets an id. */

@@ -1,12 +1,21 @@
 /**
- * The WebSocket wire protocol of `GET /ws/chat`, shared by the API and the widget (the widget
- * imports it with `import type` only). The events are those of the SSE protocol — same names,
- * same ids, same data — as JSON text messages; only the envelope differs.
+ * The WebSocket wire protocol of `GET /ws/chat`. The events are those of the SSE protocol — same
+ * names, same ids, same data — as JSON text messages; only the envelope differs.
  */
-import type { StreamEvent } from '../sse/protocol.js';
+import type { ErrorBody } from './http-errors.js';
+import type { StreamEvent } from './stream-events.js';
 
 /** The one path the API accepts WebSocket upgrades on. */
 export const WS_PATH = '/ws/chat';
+
+/** Largest message either side sends, in bytes; the API closes the socket with 1009 past it. */
+export const WS_MAX_PAYLOAD = 64 * 1024;
+
+/** The `type` of each message a client sends. */
+export const WS_CLIENT_TYPE = { auth: 'auth', chat: 'chat', resume: 'resume', stop: 'stop' } as const;
+
+/** The `type` of each control message the API sends (stream events have `event` instead). */
+export const WS_SERVER_TYPE = { ready: 'ready', stopped: 'stopped', readEnd: 'read_end', error: 'error' } as const;
 
 /** Close codes the API uses (RFC 6455 §7.4.1). */
 export const WS_CLOSE = {
@@ -14,19 +23,21 @@ export const WS_CLOSE = {
   normal: 1000,
   /** The server is shutting down: connect again (to another instance). */
   goingAway: 1001,
-  /** No or a bad token, a message before authenticating, or a token that has expired. */
+  /** No or a bad token, a message before authenticating, a token that has expired, or too many messages. */
   policyViolation: 1008,
+  /** A message over {@link WS_MAX_PAYLOAD}. */
+  messageTooBig: 1009,
 } as const;
 
 /** The client's first message: the token travels here, never in the URL. */
 export interface WsAuthMessage {
-  type: 'auth';
+  type: typeof WS_CLIENT_TYPE.auth;
   token: string;
 }
 
 /** A new message: the fields of the `POST /stream/chat` body, plus `type`. */
 export interface WsChatMessage {
-  type: 'chat';
+  type: typeof WS_CLIENT_TYPE.chat;
   message: string;
   metadata?: Record<string, unknown>;
   conversation_id?: string;
@@ -35,13 +46,13 @@ export interface WsChatMessage {
 
 /** Resume after the event with this id (the `Last-Event-ID` of SSE). */
 export interface WsResumeMessage {
-  type: 'resume';
+  type: typeof WS_CLIENT_TYPE.resume;
   last_event_id: string;
 }
 
 /** Stop a stream (the `DELETE /stream/chat/{stream_id}` of HTTP). */
 export interface WsStopMessage {
-  type: 'stop';
+  type: typeof WS_CLIENT_TYPE.stop;
   stream_id: string;
 }
 
@@ -50,12 +61,12 @@ export type WsClientMessage = WsAuthMessage | WsChatMessage | WsResumeMessage | 
 
 /** The token was accepted: the socket takes `chat`, `resume` and `stop` from now on. */
 export interface WsReadyMessage {
-  type: 'ready';
+  type: typeof WS_SERVER_TYPE.ready;
 }
 
 /** A `stop` was done (the stream's readers get `end` with `"status":"cancelled"`). */
 export interface WsStoppedMessage {
-  type: 'stopped';
+  type: typeof WS_SERVER_TYPE.stopped;
   stream_id: string;
 }
 
@@ -65,7 +76,7 @@ export interface WsStoppedMessage {
  * response that ends without `end` or `error`.
  */
 export interface WsReadEndMessage {
-  type: 'read_end';
+  type: typeof WS_SERVER_TYPE.readEnd;
 }
 
 /**
@@ -73,8 +84,8 @@ export interface WsReadEndMessage {
  * socket stays open, except after a 401 (closed with {@link WS_CLOSE.policyViolation}).
  */
 export interface WsErrorMessage {
-  type: 'error';
-  error: { code: string; message: string };
+  type: typeof WS_SERVER_TYPE.error;
+  error: ErrorBody['error'];
   /** The HTTP status the same failure gets on `POST /stream/chat`. */
   status: number;
   /** Seconds to wait before trying again (the HTTP `Retry-After`), when the API says. */

@@ -1,4 +1,4 @@
-import { MAX_EVENT_ID_LENGTH } from '../sse/protocol.js';
+import { MAX_EVENT_ID_LENGTH } from './stream-events.js';
 
 /** Where an event stands: the stream it belongs to and its position (1, 2, 3, …; 0 is before the first) in it. */
 export interface EventPosition {

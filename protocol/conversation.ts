@@ -1,0 +1,32 @@
+/** `GET /conversations/{conversation_id}`: a conversation as its owner sees it. */
+
+/** Where a message stands. */
+export const MESSAGE_STATUS = {
+  completed: 'completed',
+  cancelled: 'cancelled',
+  error: 'error',
+  streaming: 'streaming',
+} as const;
+
+/** One of {@link MESSAGE_STATUS}. */
+export type MessageStatus = (typeof MESSAGE_STATUS)[keyof typeof MESSAGE_STATUS];
+
+/** Who wrote a message. */
+export type MessageRole = 'user' | 'assistant';
+
+/** One message of a conversation. */
+export interface MessageView {
+  role: MessageRole;
+  content: string;
+  status: MessageStatus;
+  /** ISO 8601 time the message was created. */
+  created_at: string;
+  /** For assistant messages: the stream that produced it, so a client can reattach to it. */
+  stream_id?: string;
+}
+
+/** The body of `GET /conversations/{conversation_id}`, oldest message first. */
+export interface ConversationView {
+  conversation_id: string;
+  messages: MessageView[];
+}
