@@ -23,6 +23,7 @@ export const ERROR_CODE = {
   invalidLastEventId: 'invalid_last_event_id',
   invalidMessage: 'invalid_message',
   invalidMetadata: 'invalid_metadata',
+  invalidPath: 'invalid_path',
   invalidRequestId: 'invalid_request_id',
   messageTooLong: 'message_too_long',
   missingMessage: 'missing_message',

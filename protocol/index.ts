@@ -19,7 +19,6 @@ export {
 export {
   WS_CLIENT_TYPE,
   WS_CLOSE,
-  WS_MAX_PAYLOAD,
   WS_PATH,
   WS_SERVER_TYPE,
   type WsAuthMessage,

@@ -8,9 +8,6 @@ import type { StreamEvent } from './stream-events.js';
 /** The one path the API accepts WebSocket upgrades on. */
 export const WS_PATH = '/ws/chat';
 
-/** Largest message either side sends, in bytes; the API closes the socket with 1009 past it. */
-export const WS_MAX_PAYLOAD = 64 * 1024;
-
 /** The `type` of each message a client sends. */
 export const WS_CLIENT_TYPE = { auth: 'auth', chat: 'chat', resume: 'resume', stop: 'stop' } as const;
 
@@ -25,7 +22,7 @@ export const WS_CLOSE = {
   goingAway: 1001,
   /** No or a bad token, a message before authenticating, a token that has expired, or too many messages. */
   policyViolation: 1008,
-  /** A message over {@link WS_MAX_PAYLOAD}. */
+  /** A message larger than the API accepts (as large as an HTTP body may be). */
   messageTooBig: 1009,
 } as const;
 

@@ -14,8 +14,6 @@ import { sseCompression } from './sse/sse-compression.js';
 import { streamChat, streamRoutes } from './stream/stream-routes.js';
 import { widgetAssets } from './widget-assets.js';
 
-/** Largest accepted request body, in bytes. */
-const BODY_LIMIT = 64 * 1024;
 /** How long a guest may renew an expired guest token and stay the same guest: a day. */
 const GUEST_RENEWAL_S = 86_400;
 
@@ -32,7 +30,7 @@ export function createApp(services: Services): Express {
   app.use(log);
 
   const cors = corsAllowList(config.allowedOrigins);
-  const json = jsonBody(BODY_LIMIT);
+  const json = jsonBody(config.maxBodyBytes);
   const limits = {
     loginPerMinute: config.loginRateLimitPerMinute,
     guestPerMinute: config.guestRateLimitPerMinute,
@@ -40,12 +38,13 @@ export function createApp(services: Services): Express {
     log: services.log,
   };
   const auth = requireAuth(services.verifier);
-  const streamChain = [sseCompression(), auth, chatRateLimit(services.messageLimit)];
+  // Authentication before the body is read: an unauthenticated request costs no buffering.
+  const streamChain = [sseCompression(), auth, json, chatRateLimit(services.messageLimit)];
   const streams = streamRoutes(services);
   const onError = handleErrors((err) => services.log.error({ err }, 'unhandled error'));
   // The hot path, ahead of the router: the same middleware instances (the rate limit counts once)
   // and the same error handler as the routes below.
-  serveFirst(app, { method: 'POST', path: '/stream/chat', handlers: [log, cors, json, ...streamChain, streamChat(services)], onError });
+  serveFirst(app, { method: 'POST', path: '/stream/chat', handlers: [log, cors, ...streamChain, streamChat(services)], onError });
 
   app.use(healthRoutes(services));
   // With METRICS_PORT the metrics are served there instead (server/main.ts), away from the public port.
@@ -56,9 +55,8 @@ export function createApp(services: Services): Express {
 
   const api = express.Router();
   api.use(cors);
-  api.use(json);
-  api.post('/auth/login', loginRateLimit(limits));
-  api.post('/auth/guest', guestRateLimit(limits));
+  api.post('/auth/login', loginRateLimit(limits), json);
+  api.post('/auth/guest', guestRateLimit(limits), json);
   api.use(
     authRoutes({
       users: services.users,

@@ -1,3 +1,5 @@
+import proxyaddr from 'proxy-addr';
+
 /**
  * The API's configuration, read from environment variables once at start-up.
  * A bad value throws a {@link ConfigError} naming the variable and what it expects,
@@ -51,6 +53,8 @@ export interface Config {
   jwtIssuer: string | undefined;
   /** Expected `aud` claim, checked when set. */
   jwtAudience: string | undefined;
+  /** Longest token life the API accepts, in seconds (`JWT_MAX_AGE_S`). Defaults to 86400. */
+  jwtMaxAgeS: number;
   /** Lifetime of tokens from `/auth/login`, in seconds. Defaults to 3600. */
   tokenTtlS: number;
   /** Lifetime of tokens from `/auth/guest`, in seconds. Defaults to 900. */
@@ -69,6 +73,8 @@ export interface Config {
   heartbeatMs: number;
   /** Longest accepted message, in characters. Defaults to 16384. */
   maxMessageLength: number;
+  /** Largest request body (and WebSocket message), in bytes: room for a message of `maxMessageLength` however it is escaped. */
+  maxBodyBytes: number;
   /** How long a finished stream stays resumable, in seconds. Defaults to 600. */
   streamRetentionS: number;
   /** How long a conversation lives without activity, in seconds. Defaults to 86400. */
@@ -161,6 +167,9 @@ function parseOrigin(entry: string): string {
   } catch {
     throw new ConfigError(`ALLOWED_ORIGINS has "${entry}", which is not an origin such as https://shop.example.com.`);
   }
+  if (url.hostname.includes('*')) {
+    throw new ConfigError(`ALLOWED_ORIGINS has "${entry}": host wildcards are not supported, since any subdomain could then embed the chat; list each site's origin.`);
+  }
   if (!['http:', 'https:'].includes(url.protocol) || url.origin !== candidate || (wildcardPort && url.port !== '')) {
     throw new ConfigError(
       `ALLOWED_ORIGINS has "${entry}": write scheme://host[:port] with no path or trailing slash (or scheme://host:* for any port).`,
@@ -192,17 +201,38 @@ function readPublicKey(env: Env): string | undefined {
   return pem;
 }
 
+/** Least estimated entropy of a production `JWT_SECRET`, in bits. `openssl rand -hex 32` gives about 240. */
+const MIN_SECRET_BITS = 96;
+
+/**
+ * The secret's entropy as its characters' frequencies estimate it (Shannon, per character, times
+ * the length): 32 × "a" has none, "abcd" repeated has 2 bits a character, random text 4 to 6.
+ */
+function estimatedBits(secret: string): number {
+  const counts = new Map<string, number>();
+  for (const char of secret) counts.set(char, (counts.get(char) ?? 0) + 1);
+  const length = [...secret].length;
+  let perChar = 0;
+  for (const count of counts.values()) perChar -= (count / length) * Math.log2(count / length);
+  return perChar * length;
+}
+
 function readSecret(env: Env, production: boolean, publicKey: string | undefined): string | undefined {
   const secret = readString(env, 'JWT_SECRET');
   if (production) {
-    if (secret === DEV_JWT_SECRET) throw new ConfigError('JWT_SECRET is the development default; set a random secret of at least 32 characters.');
-    if (secret !== undefined && secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters in production.');
+    if (secret === DEV_JWT_SECRET) throw new ConfigError('JWT_SECRET is the development default; set a random secret of at least 32 characters, e.g. from `openssl rand -hex 32`.');
+    if (secret !== undefined && secret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters in production; `openssl rand -hex 32` makes one.');
+    if (secret !== undefined && estimatedBits(secret) < MIN_SECRET_BITS) {
+      throw new ConfigError('JWT_SECRET is too predictable (too few different characters); use a random one, e.g. from `openssl rand -hex 32`.');
+    }
     if (secret === undefined && publicKey === undefined) {
       throw new ConfigError('Set JWT_SECRET (at least 32 random characters) or JWT_PUBLIC_KEY in production.');
     }
     return secret;
   }
-  return secret ?? DEV_JWT_SECRET;
+  // With a site owner's public key, tokens come from their backend: the public development
+  // secret must verify nothing, or anyone could mint a token for any user with it.
+  return secret ?? (publicKey ? undefined : DEV_JWT_SECRET);
 }
 
 function readLogLevel(env: Env): string {
@@ -211,17 +241,36 @@ function readLogLevel(env: Env): string {
   return level;
 }
 
-function readTrustProxy(env: Env): boolean | number | string {
-  const raw = readString(env, 'TRUST_PROXY');
+/**
+ * Express's `trust proxy`: off, a number of proxy hops, or addresses and subnets (`loopback`,
+ * `10.0.0.0/8`, …), checked here with the parser Express itself uses so a typo stops start-up.
+ * `on` (trust every proxy) lets any client choose its own address with X-Forwarded-For, and so
+ * slip out of the per-IP limits: production refuses it.
+ */
+function readTrustProxy(env: Env, production: boolean): boolean | number | string {
+  const raw = readString(env, 'TRUST_PROXY')?.toLowerCase();
   if (raw === undefined || raw === 'off' || raw === 'false') return false;
+  if (raw === 'on' || raw === 'true') {
+    if (production) throw new ConfigError('TRUST_PROXY=on trusts any X-Forwarded-For a client sends; in production give the number of proxies (TRUST_PROXY=1) or their addresses.');
+    return true;
+  }
   if (/^\d+$/.test(raw)) return Number(raw);
-  if (!/^[\w.:/,\s-]+$/.test(raw)) throw new ConfigError(`TRUST_PROXY must be off, a number of proxies, or addresses such as "loopback", got "${raw}".`);
+  try {
+    proxyaddr.compile(raw.split(',').map((entry) => entry.trim()));
+  } catch {
+    throw new ConfigError(`TRUST_PROXY must be off, a number of proxies, or addresses such as "loopback" or "10.0.0.0/8", got "${raw}".`);
+  }
   return raw;
+}
+
+/** `url` with any user name and password replaced by `***`, fit for an error message. */
+function redactCredentials(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i, (_match, scheme: string | undefined) => `${scheme ?? ''}***@`);
 }
 
 function readRedisUrl(env: Env): string | undefined {
   const url = readString(env, 'REDIS_URL');
-  if (url && !/^rediss?:\/\//.test(url)) throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${url}".`);
+  if (url && !/^rediss?:\/\//.test(url)) throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, got "${redactCredentials(url)}".`);
   return url;
 }
 
@@ -295,13 +344,44 @@ function readOpenAI(env: Env, agents: AgentName[]): OpenAIConfig | undefined {
 }
 
 /**
+ * The largest body that can carry a message of `maxMessageLength` characters: 12 bytes a
+ * character covers the widest JSON escape (`\uD83D\uDE00` for one astral character, as encoders
+ * with ASCII-only output write it), plus 16 KiB for the other fields and metadata.
+ */
+export function bodyLimitFor(maxMessageLength: number): number {
+  return maxMessageLength * 12 + 16 * 1024;
+}
+
+/** Production must not serve /metrics to anyone who reaches the port. */
+function checkMetricsExposure(config: Config): void {
+  if (config.production && config.metricsToken === undefined && config.metricsPort === undefined) {
+    throw new ConfigError('In production /metrics must not be public: set METRICS_TOKEN (scrapers send it as a bearer token) or METRICS_PORT (a port only your network reaches).');
+  }
+}
+
+/** Token lifetimes must fit under the longest life the verifier accepts. */
+function checkTokenLifetimes(config: Config): void {
+  for (const [name, ttl] of [['TOKEN_TTL_S', config.tokenTtlS], ['GUEST_TOKEN_TTL_S', config.guestTokenTtlS]] as const) {
+    if (ttl > config.jwtMaxAgeS) throw new ConfigError(`${name}=${ttl} is longer than JWT_MAX_AGE_S=${config.jwtMaxAgeS}, so the API would refuse its own tokens; lower it or raise JWT_MAX_AGE_S.`);
+  }
+}
+
+/**
  * Reads and validates the configuration from `env`.
  * @throws ConfigError naming the variable to fix.
  */
 export function loadConfig(env: Env = process.env): Config {
+  const config = readConfig(env);
+  checkMetricsExposure(config);
+  checkTokenLifetimes(config);
+  return config;
+}
+
+function readConfig(env: Env): Config {
   const production = env.NODE_ENV === 'production';
   const jwtPublicKey = readPublicKey(env);
   const { agent, agents } = readAgents(env);
+  const maxMessageLength = readInt(env, 'MAX_MESSAGE_LENGTH', 16_384, 1, 60_000);
   return {
     production,
     port: readInt(env, 'PORT', 8000, 0, 65535),
@@ -310,6 +390,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwtPublicKey,
     jwtIssuer: readString(env, 'JWT_ISSUER'),
     jwtAudience: readString(env, 'JWT_AUDIENCE'),
+    jwtMaxAgeS: readInt(env, 'JWT_MAX_AGE_S', 86_400, 60),
     tokenTtlS: readInt(env, 'TOKEN_TTL_S', 3600, 60),
     guestTokenTtlS: readInt(env, 'GUEST_TOKEN_TTL_S', 900, 60),
     allowedOrigins: readOrigins(env, production),
@@ -318,7 +399,8 @@ export function loadConfig(env: Env = process.env): Config {
     demoTokenDelayMs: readInt(env, 'DEMO_TOKEN_DELAY_MS', 30, 0, 60_000),
     streamTimeoutMs: readInt(env, 'STREAM_TIMEOUT_MS', 300_000, 100),
     heartbeatMs: readInt(env, 'HEARTBEAT_MS', 15_000, 10),
-    maxMessageLength: readInt(env, 'MAX_MESSAGE_LENGTH', 16_384, 1, 60_000),
+    maxMessageLength,
+    maxBodyBytes: bodyLimitFor(maxMessageLength),
     streamRetentionS: readInt(env, 'STREAM_RETENTION_S', 600, 1),
     conversationTtlS: readInt(env, 'CONVERSATION_TTL_S', 86_400, 1),
     readerStallMs: readInt(env, 'READER_STALL_MS', 30_000, 100),
@@ -344,7 +426,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
     headersTimeoutMs: readInt(env, 'HEADERS_TIMEOUT_MS', 10_000, 100),
     requestTimeoutMs: readInt(env, 'REQUEST_TIMEOUT_MS', 30_000, 100),
-    trustProxy: readTrustProxy(env),
+    trustProxy: readTrustProxy(env, production),
     logPretty: readSwitch(env, 'LOG_PRETTY', !production && Boolean(process.stdout.isTTY)),
   };
 }

@@ -34,6 +34,11 @@ function storeUnavailable(): HttpError {
   return new HttpError(503, 'store_unavailable', 'The stream store is unreachable; try again shortly.', { 'Retry-After': '2' });
 }
 
+/** A path whose percent-escapes do not decode (Express's router throws a URIError for it). */
+function badPath(): HttpError {
+  return new HttpError(400, 'invalid_path', 'The request path has a malformed percent-escape.');
+}
+
 /** Answers requests no route matched. */
 export const handleNotFound: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}.`));
@@ -49,7 +54,7 @@ export function handleErrors(log: (err: unknown) => void): ErrorRequestHandler {
       next(err);
       return;
     }
-    const httpError = err instanceof HttpError ? err : err instanceof StoreUnavailableError ? storeUnavailable() : undefined;
+    const httpError = err instanceof HttpError ? err : err instanceof StoreUnavailableError ? storeUnavailable() : err instanceof URIError ? badPath() : undefined;
     if (!httpError) log(err);
     const answer = httpError ?? new HttpError(500, 'internal_error', 'Something went wrong on our side; try again.');
     res.status(answer.status).set(answer.headers).json(answer.toBody());

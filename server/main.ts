@@ -97,8 +97,6 @@ async function main(): Promise<void> {
     const metrics = metricsServer(services);
     servers.push(metrics);
     await listen(metrics, config.metricsPort, config.host, 'METRICS_PORT');
-  } else if (config.production && config.metricsToken === undefined) {
-    services.log.warn('/metrics is open to anyone who reaches this port: set METRICS_TOKEN or METRICS_PORT');
   }
   services.log.info({ port, host: config.host, production: config.production }, `ngx-chat API listening on http://localhost:${port}`);
 }

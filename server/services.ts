@@ -80,7 +80,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     config,
     log,
     users,
-    verifier: new TokenVerifier({ secret: config.jwtSecret, publicKey: config.jwtPublicKey, issuer: config.jwtIssuer, audience: config.jwtAudience }),
+    verifier: new TokenVerifier({ secret: config.jwtSecret, publicKey: config.jwtPublicKey, issuer: config.jwtIssuer, audience: config.jwtAudience, maxAgeS: config.jwtMaxAgeS }),
     issuer: config.jwtSecret ? new TokenIssuer({ secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience }) : undefined,
     events,
     conversations,

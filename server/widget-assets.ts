@@ -60,7 +60,12 @@ export function widgetAssets(options: WidgetAssetsOptions): Router {
     res.set({ 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' }).json({ origin, allowed: origin !== null && isAllowed(origin) });
   });
 
-  router.get(Object.keys(ASSETS), async (req, res) => {
+  router.get(Object.keys(ASSETS), async (req, res, next) => {
+    // Express matches paths case-insensitively and with a trailing slash; the files are exact names.
+    if (!Object.hasOwn(ASSETS, req.path)) {
+      next();
+      return;
+    }
     const asset = await loadAsset(cache, join(distDir, ASSETS[req.path]));
     const encoded = pickEncoding(req, res, asset);
     res.set({
@@ -85,7 +90,7 @@ export function widgetAssets(options: WidgetAssetsOptions): Router {
 
 /** The file, compressed both ways, re-read when a rebuild changed it. */
 async function loadAsset(cache: Map<string, Asset>, file: string): Promise<Asset> {
-  let info;
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(file);
   } catch {

@@ -61,10 +61,15 @@ export type AgentFailureReason = (typeof AGENT_FAILURE)[keyof typeof AGENT_FAILU
 export class AgentError extends Error {
   override name = 'AgentError';
 
-  /** @param reason Which counter the failure adds to. Defaults to `other`. */
+  /**
+   * @param reason Which counter the failure adds to. Defaults to `other`.
+   * @param detail What the provider said, for the server's log only: a provider's error can
+   *   repeat the system prompt or the request, which the end user must not see.
+   */
   constructor(
     message: string,
     readonly reason: AgentFailureReason = AGENT_FAILURE.other,
+    readonly detail?: string,
   ) {
     super(message);
   }

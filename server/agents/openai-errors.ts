@@ -33,7 +33,7 @@ function messageOf(value: unknown): string | undefined {
   return undefined;
 }
 
-/** The failure for an HTTP error status; `detail` is a redacted excerpt of the body. */
+/** The failure for an HTTP error status; `detail`, a redacted excerpt of the body, goes to the log only. */
 export function httpFailure(status: number, detail: string, retryAfterMs: number | undefined): AgentError {
   if (status === 401 || status === 403) {
     // The body is left out: providers echo the key they were given.
@@ -43,9 +43,14 @@ export function httpFailure(status: number, detail: string, retryAfterMs: number
     const when = retryAfterMs === undefined ? 'shortly' : `in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`;
     return new AgentError(`The model provider is rate limiting this site (HTTP 429); try again ${when}, or raise the account's rate limits.`, AGENT_FAILURE.rateLimited);
   }
-  if (status >= 500) return new AgentError(`The model provider failed (HTTP ${status}); try again shortly.`, AGENT_FAILURE.upstream);
-  const said = detail ? `: ${detail}` : '';
-  return new AgentError(`The model provider rejected the request (HTTP ${status}${said}); check OPENAI_MODEL, and ${CHECK_BASE_URL}.`, AGENT_FAILURE.rejected);
+  if (status >= 500) return new AgentError(`The model provider failed (HTTP ${status}); try again shortly.`, AGENT_FAILURE.upstream, detail);
+  // The body stays in the log: a provider's 4xx can quote the request, system prompt included.
+  const what = status === 404 ? 'does not know the model or the address' : 'rejected the request';
+  return new AgentError(
+    `The model provider ${what} (HTTP ${status}); check OPENAI_MODEL, and ${CHECK_BASE_URL}. The server's log has the provider's reason.`,
+    AGENT_FAILURE.rejected,
+    detail,
+  );
 }
 
 /** The wait a 429 asks for, in ms: `retry-after-ms` (OpenAI), else `Retry-After` in seconds or as a date. */

@@ -28,8 +28,7 @@ export function parseCompletionEvent(data: string, secrets: readonly string[]): 
   }
   if (!isRecord(chunk)) throw malformed('an event whose data is not a JSON object');
   if (chunk.error !== undefined && chunk.error !== null) {
-    const detail = errorDetail(data, secrets);
-    throw new AgentError(`The model provider failed mid-reply${detail ? ` (${detail})` : ''}; try again.`, AGENT_FAILURE.upstream);
+    throw new AgentError('The model provider failed mid-reply; try again.', AGENT_FAILURE.upstream, errorDetail(data, secrets));
   }
   const { choices } = chunk;
   if (choices === undefined || (Array.isArray(choices) && choices.length === 0)) return { done: false, content: '', finishReason: undefined };

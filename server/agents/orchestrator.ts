@@ -91,6 +91,6 @@ export class Orchestrator {
     this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
     // Anything else is a bug, logged with its stack by the stream job; an AgentError is expected
     // and its message, written for the user, carries no secret.
-    if (err instanceof AgentError) this.log.warn({ agent, reason, message: err.message }, 'agent failed');
+    if (err instanceof AgentError) this.log.warn({ agent, reason, message: err.message, detail: err.detail }, 'agent failed');
   }
 }

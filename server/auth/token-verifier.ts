@@ -20,6 +20,11 @@ export interface TokenVerifierOptions {
   issuer?: string;
   /** Expected `aud`, checked when set. */
   audience?: string;
+  /**
+   * Longest accepted token life, in seconds: a token issued longer ago, or whose `exp` lies
+   * further than this past its `iat` (or past now, without `iat`), is refused. Defaults to 86400.
+   */
+  maxAgeS?: number;
   /** How many verified tokens to remember. Defaults to 10000. */
   cacheSize?: number;
 }
@@ -89,9 +94,21 @@ export class TokenVerifier {
     } catch (err) {
       if (err instanceof jwt.TokenExpiredError) throw unauthorized('The token has expired; get a new one.');
       if (err instanceof HttpError) throw err;
-      throw unauthorized(`The token is not valid (${(err as Error).message}).`);
+      throw unauthorized(`The token is not valid (${describeDefect(err)}).`);
     }
+    this.checkAge(payload);
     return { sub: payload.sub as string, exp: payload.exp as number };
+  }
+
+  /** Refuses a token older, or meant to live longer, than `maxAgeS` (JWT_MAX_AGE_S). */
+  private checkAge(payload: JwtPayload): void {
+    const maxAgeS = this.options.maxAgeS ?? 86_400;
+    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = typeof payload.iat === 'number' ? payload.iat : undefined;
+    if (issuedAt !== undefined && now - issuedAt > maxAgeS) throw unauthorized(`The token was issued more than ${maxAgeS} s ago; get a new one.`);
+    if ((payload.exp as number) - (issuedAt ?? now) > maxAgeS) {
+      throw unauthorized(`The token is meant to live longer than this API accepts (${maxAgeS} s, JWT_MAX_AGE_S); issue shorter-lived tokens.`);
+    }
   }
 
   private decode(token: string, extra: jwt.VerifyOptions): JwtPayload {
@@ -116,6 +133,18 @@ export class TokenVerifier {
     if (alg !== undefined && alg === this.publicAlgorithm && this.publicKey) return { key: this.publicKey, algorithm: alg };
     throw unauthorized(`The token's algorithm (${alg ?? 'unreadable'}) is not accepted here.`);
   }
+}
+
+/**
+ * What was wrong with a token, in words that repeat nothing the API expects: jsonwebtoken's
+ * messages for a wrong `iss` or `aud` name the expected value, which a caller need not learn.
+ */
+function describeDefect(err: unknown): string {
+  const message = err instanceof Error ? err.message : '';
+  if (message.startsWith('jwt issuer invalid')) return 'wrong issuer';
+  if (message.startsWith('jwt audience invalid')) return 'wrong audience';
+  if (['invalid signature', 'jwt malformed', 'invalid token', 'jwt signature is required', 'jwt not active'].includes(message)) return message;
+  return 'unreadable';
 }
 
 function readAlgorithm(token: string): string | undefined {

@@ -6,7 +6,7 @@ import { createOriginMatcher } from '../cors.js';
 import type { Services } from '../services.js';
 import { StreamService } from '../stream/stream-service.js';
 import { keepAlive } from './ws-liveness.js';
-import { WS_CLOSE, WS_MAX_PAYLOAD } from '../../protocol/index.js';
+import { WS_CLOSE } from '../../protocol/index.js';
 import { WsChatSession } from './ws-session.js';
 import { checkUpgrade, refuseUpgrade } from './ws-upgrade.js';
 
@@ -22,7 +22,8 @@ const CLOSE_GRACE_MS = 1000;
  */
 export function attachWebSocket(server: Server, services: Services): WebSocketServer {
   const { config } = services;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
+  // The same bound as an HTTP body: room for the longest message however it is escaped.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxBodyBytes });
   const isAllowedOrigin = createOriginMatcher(config.allowedOrigins);
   const deps = { services, streams: new StreamService(services), rateLimit: services.messageLimit };
 

@@ -24,7 +24,10 @@ function captureLogs(): { lines: string[]; logger: Logger } {
   return { lines, logger: createLogger('trace', sink) };
 }
 
-function hs256(claims: object, options: jwt.SignOptions = {}, secret = DEV_JWT_SECRET): string {
+/** The HS256 secret of the API under test, beside its public key. */
+const SECRET = 'test-secret-7f3a9c1e5b2d8f4a6c0e9b1d3f5a7c9e';
+
+function hs256(claims: object, options: jwt.SignOptions = {}, secret = SECRET): string {
   return jwt.sign(claims, secret, { algorithm: 'HS256', ...options });
 }
 
@@ -37,7 +40,7 @@ describe('auth', () => {
   const logs = captureLogs();
 
   beforeAll(async () => {
-    api = await startTestApi({ JWT_PUBLIC_KEY: rsaPublicPem, JWT_ISSUER: 'https://id.example', JWT_AUDIENCE: 'ngx-chat' }, { log: logs.logger });
+    api = await startTestApi({ JWT_SECRET: SECRET, JWT_PUBLIC_KEY: rsaPublicPem, JWT_ISSUER: 'https://id.example', JWT_AUDIENCE: 'ngx-chat' }, { log: logs.logger });
   });
   afterAll(() => api.close());
 
@@ -109,7 +112,36 @@ describe('auth', () => {
     const res = await statusWith(api, make());
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
-    expect((await res.json()).error.code).toBe('unauthorized');
+    const { error } = await res.json();
+    expect(error.code).toBe('unauthorized');
+    // What the API expects is not the caller's to learn.
+    expect(error.message).not.toContain('id.example');
+    expect(error.message).not.toMatch(/expected/i);
+  });
+
+  it.each([
+    ['issued more than JWT_MAX_AGE_S ago', () => hs256({ ...good, iat: now() - 2 * 86_400, exp: now() + 60 })],
+    ['meant to live longer than JWT_MAX_AGE_S', () => hs256({ ...good, exp: now() + 2 * 86_400 })],
+    ['without iat, expiring past JWT_MAX_AGE_S', () => hs256({ ...good, exp: now() + 2 * 86_400 }, { noTimestamp: true })],
+  ])('refuses a token %s', async (_name, make) => {
+    const res = await statusWith(api, make());
+    expect(res.status).toBe(401);
+    expect((await res.json()).error.message).toMatch(/JWT_MAX_AGE_S|more than 86400 s ago/);
+  });
+
+  it('with only a public key configured, the development secret verifies nothing and no token is issued', async () => {
+    const keyOnly = await startTestApi({ JWT_PUBLIC_KEY: rsaPublicPem });
+    try {
+      const minted = hs256({ sub: 'admin', exp: now() + 60 }, {}, DEV_JWT_SECRET);
+      expect((await statusWith(keyOnly, minted)).status).toBe(401);
+      const login = await fetch(`${keyOnly.url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"username":"test","password":"test"}' });
+      expect(login.status).toBe(404);
+      expect((await login.json()).error.code).toBe('token_issuing_disabled');
+      const rs = jwt.sign({ sub: 'bob', exp: now() + 60 }, rsa.privateKey, { algorithm: 'RS256' });
+      expect((await statusWith(keyOnly, rs)).status).toBe(200);
+    } finally {
+      await keyOnly.close();
+    }
   });
 
   it('rejects a request with no Authorization header, or not a Bearer one', async () => {

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postChat, readAllEvents } from '../support/sse.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
@@ -23,7 +25,7 @@ describe('bad input to POST /stream/chat', () => {
     ['a malformed conversation id', { message: 'hi', conversation_id: '../../etc' }, {}, 400, 'invalid_conversation_id'],
     ['a malformed request id', { message: 'hi', request_id: 'x'.repeat(65) }, {}, 400, 'invalid_request_id'],
     ['a message over MAX_MESSAGE_LENGTH', { message: 'é'.repeat(101) }, {}, 413, 'message_too_long'],
-    ['a body over 64 KiB', { message: 'hi', metadata: { pad: 'x'.repeat(70_000) } }, {}, 413, 'body_too_large'],
+    ['a body over the limit', { message: 'hi', metadata: { pad: 'x'.repeat(70_000) } }, {}, 413, 'body_too_large'],
     ['a wrong content type', 'message=hi', { 'Content-Type': 'application/x-www-form-urlencoded' }, 415, 'unsupported_media_type'],
     ['no content type', '{"message":"hi"}', { 'Content-Type': '' }, 415, 'unsupported_media_type'],
     ['a charset other than UTF-8', '{"message":"hi"}', { 'Content-Type': 'application/json; charset=latin1' }, 415, 'unsupported_encoding'],
@@ -51,7 +53,7 @@ describe('bad input to POST /stream/chat', () => {
       duplex: 'half',
     } as RequestInit);
 
-  it('answers 413 to a body over 64 KiB sent in chunks, with no Content-Length', async () => {
+  it('answers 413 to a body over the limit sent in chunks, with no Content-Length', async () => {
     const piece = new TextEncoder().encode(`{"message":"hi","pad":"${'x'.repeat(20_000)}`);
     let sent = 0;
     const body = new ReadableStream<Uint8Array>({
@@ -99,14 +101,52 @@ describe('bad input to POST /stream/chat', () => {
     expect((await res.json()).error.code).toBe('conversation_not_found');
   });
 
-  it('answers unknown routes with a JSON 404', async () => {
-    const res = await fetch(`${api.url}/nope`);
-    expect(res.status).toBe(404);
-    expect((await res.json()).error.code).toBe('not_found');
+  it.each([
+    ['an unknown route', '/nope', 404, 'not_found', false],
+    ['the widget\'s file in capitals', '/widget/NGX-CHAT.JS', 404, 'not_found', false],
+    ['the widget\'s file with a trailing slash', '/widget/ngx-chat.js/', 404, 'not_found', false],
+    ['a malformed percent-escape', '/conversations/%E0%A4%A', 400, 'invalid_path', true],
+  ])('answers %s with a JSON error, not a 500', async (_name, path, status, code, authenticated) => {
+    const res = await fetch(`${api.url}${path}`, { headers: authenticated ? { Authorization: `Bearer ${token}` } : {} });
+    expect(res.status).toBe(status);
+    expect((await res.json()).error.code).toBe(code);
   });
 
   it('keeps serving after all of that', async () => {
     const events = await readAllEvents(await postChat(api.url, token, { message: 'still there?' }));
     expect(events.map((event) => event.event)).toContain('end');
+  });
+});
+
+describe('bodies and their limit', () => {
+  let api: TestApi;
+  let token: string;
+
+  beforeAll(async () => {
+    // The default MAX_MESSAGE_LENGTH (16384), and no request timeout to end a slow body for us.
+    api = await startTestApi({ REQUEST_TIMEOUT_MS: '600000' });
+    token = await api.login();
+  });
+  afterAll(() => api.close());
+
+  it.each([
+    ['as UTF-8', (message: string) => JSON.stringify({ message })],
+    // What encoders with ASCII-only output send (Python's json.dumps by default): 12 bytes a character.
+    ['escaped to ASCII', (message: string) => JSON.stringify({ message }).replace(/[\u{10000}-\u{10FFFF}]/gu, (c) => `\\u${c.charCodeAt(0).toString(16)}\\u${c.charCodeAt(1).toString(16)}`)],
+  ])('accepts a message of MAX_MESSAGE_LENGTH four-byte characters %s', async (_name, encode) => {
+    const body = encode('😀'.repeat(16_384));
+    const res = await postChat(api.url, token, body);
+    expect(res.status).toBe(200);
+    expect((await readAllEvents(res)).at(-1)?.event).toBe('end');
+  });
+
+  it('answers an unauthenticated request at once, without reading its body', async () => {
+    const socket = connect(Number(new URL(api.url).port), '127.0.0.1');
+    await once(socket, 'connect');
+    // Headers and the first bytes of a large body, the rest never sent.
+    socket.write('POST /stream/chat HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 60000\r\n\r\n{"message":"');
+    const [answer] = (await once(socket, 'data')) as [Buffer];
+    expect(answer.toString()).toMatch(/^HTTP\/1\.1 401 /);
+    socket.destroy();
   });
 });

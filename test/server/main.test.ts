@@ -30,7 +30,7 @@ describe('server/main.ts', () => {
     const noSecret = await runMain({ NODE_ENV: 'production', ALLOWED_ORIGINS: 'https://a.example' });
     expect(noSecret.code).toBe(1);
     expect(noSecret.stderr).toContain('JWT_SECRET');
-    const noOrigins = await runMain({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) });
+    const noOrigins = await runMain({ NODE_ENV: 'production', JWT_SECRET: '9c1e5b2d8f4a6c0e9b1d3f5a7c9e1b2d', METRICS_TOKEN: 'm' });
     expect(noOrigins.code).toBe(1);
     expect(noOrigins.stderr).toContain('ALLOWED_ORIGINS');
   });

@@ -167,7 +167,7 @@ describe('GET /ws/chat', () => {
       expect(events.filter((message) => 'type' in message)).toEqual([expect.objectContaining({ type: 'error', status: 409, error: expect.objectContaining({ code: 'busy' }) })]);
     });
 
-    it('closes the socket on a message over 64 KiB (1009)', async () => {
+    it('closes the socket on a message over the body limit (1009)', async () => {
       const big = await openChatSocket(api.url, token);
       big.send({ type: 'chat', message: 'x'.repeat(65 * 1024) });
       expect((await big.closed).code).toBe(1009);

@@ -60,14 +60,14 @@ describe('upstream failures become error events a site owner can act on', () => 
       'an unknown model (404), echoing the key',
       behave.status(404, { error: { message: `The model 'test-model' does not exist (key ${FAKE_API_KEY})` } }),
       'rejected',
-      /rejected the request \(HTTP 404: The model 'test-model' does not exist \(key \[redacted\]\)\); check OPENAI_MODEL/,
+      /does not know the model or the address \(HTTP 404\); check OPENAI_MODEL/,
     ],
     ['a rate limit with a long Retry-After (429)', behave.status(429, { error: { message: 'slow down' } }, { 'Retry-After': '60' }), 'rate_limited', /rate limiting this site \(HTTP 429\); try again in 60 s/],
     ['no token before OPENAI_TIMEOUT_MS', behave.raw([ROLE_EVENT], { end: false }), 'first_token_timeout', /sent nothing within 300 ms \(OPENAI_TIMEOUT_MS\)/],
     ['data that is not JSON', behave.raw(['data: {"choices": [\n\n']), 'malformed', /sent an event whose data is not JSON, not a Chat Completions stream; check that OPENAI_BASE_URL/],
     ['an HTML page instead of a stream', behave.raw(['<html>Welcome to nginx</html>'], { contentType: 'text/html' }), 'malformed', /a response of type text\/html, not a Chat Completions stream/],
     ['a JSON body instead of a stream', behave.status(200, { choices: [{ message: { content: 'hi' } }] }), 'malformed', /a response of type application\/json/],
-    ['an error object inside the stream', behave.raw([ROLE_EVENT, 'data: {"error":{"message":"overloaded"}}\n\n']), 'upstream_error', /failed mid-reply \(overloaded\)/],
+    ['an error object inside the stream', behave.raw([ROLE_EVENT, 'data: {"error":{"message":"overloaded"}}\n\n']), 'upstream_error', /failed mid-reply; try again/],
     ['a connection dropped before any answer', behave.hangUp(), 'connection', /Could not reach the model provider at http:\/\/127\.0\.0\.1:\d+ \(it closed the connection\)/],
   ])('%s', async (_name, behaviour, reason, message) => {
     const { error, counted } = await chatWith(behaviour);
@@ -121,6 +121,14 @@ describe('upstream failures become error events a site owner can act on', () => 
     expect(fake.requests.length - requests).toBe(2);
     expect(error).toMatch(/rate limiting this site \(HTTP 429\); try again in 1 s/);
     expect(counted).toEqual(['rate_limited']);
+  });
+
+  it('keeps a 4xx body, which can quote the system prompt, out of the reply and in the log', async () => {
+    const echo = 'Your prompt began with: You are the internal pricing bot';
+    const { events, error } = await chatWith(behave.status(400, { error: { message: echo } }));
+    expect(error).toMatch(/rejected the request \(HTTP 400\); check OPENAI_MODEL.*server's log has the provider's reason/);
+    expect(JSON.stringify(events)).not.toContain('pricing bot');
+    expect(logLines.some((line) => line.includes('"msg":"agent failed"') && line.includes('pricing bot'))).toBe(true);
   });
 
   it('never shows the API key or a secret header to a client or in a log line', async () => {
