@@ -43,13 +43,15 @@ export function authRoutes(options: AuthRoutesOptions): Router {
     if (!options.guestTokens) throw new HttpError(403, 'guest_tokens_disabled', 'Guest tokens are off on this API (GUEST_TOKENS=off).');
     // corsAllowList has already refused every origin not allow-listed; here the Origin must be present.
     if (!req.headers.origin) throw new HttpError(403, 'origin_required', 'Guest tokens are only issued to pages on an allowed origin.');
+    const address = byIp(req);
     let sub = renewableGuest(req, options);
     if (sub === undefined) {
       // Every identity brings its own per-user quotas: bounding them per address bounds what one client holds.
-      await options.newGuests.hit(byIp(req));
+      await options.newGuests.hit(address);
       sub = `${GUEST_PREFIX}${randomUUID()}`;
     }
-    res.set('Cache-Control', 'no-store').json(issuer.issue(sub, options.guestTokenTtlS));
+    // The address travels in the token, so the streams of all the guests of one client are counted together.
+    res.set('Cache-Control', 'no-store').json(issuer.issue(sub, options.guestTokenTtlS, { net: address }));
   });
 
   return router;

@@ -8,6 +8,8 @@ export interface TokenClaims {
   sub: string;
   /** Expiry, in seconds since the epoch. */
   exp: number;
+  /** In a guest token this API issued: the client address it was issued to, for the caps per address. */
+  net?: string;
 }
 
 /** Options for {@link TokenVerifier}. */
@@ -91,7 +93,9 @@ export class TokenVerifier {
       if (err instanceof HttpError) throw err;
       throw unauthorized(`The token is not valid (${(err as Error).message}).`);
     }
-    return { sub: payload.sub as string, exp: payload.exp as number };
+    const claims: TokenClaims = { sub: payload.sub as string, exp: payload.exp as number };
+    if (typeof payload.net === 'string') claims.net = payload.net;
+    return claims;
   }
 
   private decode(token: string, extra: jwt.VerifyOptions): JwtPayload {

@@ -1,39 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Agent, AgentInput } from '../../server/agents/agent.js';
 import { MemoryConversationStore } from '../../server/stores/memory-conversation-store.js';
 import { eventually } from './stores/eventually.js';
 import { postChat, readAllEvents, readThenDrop, replyText, type SseMessage } from '../support/sse.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
+import { GatedAgent } from '../support/test-agents.js';
 
 const ORIGIN = 'http://localhost:5173';
-
-/**
- * Echoes the message, except with `metadata.hold`: then it says "held ", waits for
- * {@link GatedAgent.release}, and says "released" — a reply that stays live as long as a test needs.
- */
-class GatedAgent implements Agent {
-  readonly name = 'gated';
-  private open!: () => void;
-  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
-
-  release(): void {
-    this.open();
-  }
-
-  async *reply(input: AgentInput): AsyncIterable<string> {
-    if (!input.metadata.hold) {
-      yield input.messages.at(-1)?.content ?? '';
-      return;
-    }
-    yield 'held ';
-    await new Promise<void>((resolve, reject) => {
-      void this.gate.then(resolve);
-      input.signal.addEventListener('abort', () => reject(input.signal.reason as Error), { once: true });
-    });
-    yield 'released';
-  }
-}
 
 async function guestToken(api: TestApi, headers: Record<string, string> = {}): Promise<string> {
   const res = await fetch(`${api.url}/auth/guest`, { method: 'POST', headers: { Origin: ORIGIN, ...headers } });

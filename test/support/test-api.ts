@@ -19,6 +19,7 @@ export const TEST_DEFAULTS: Record<string, string> = {
   GUEST_RATE_LIMIT_PER_MINUTE: '100000',
   MAX_CONCURRENT_STREAMS_PER_USER: '1000',
   GUEST_IDENTITIES_PER_IP_PER_HOUR: '100000',
+  MAX_CONCURRENT_GUEST_STREAMS_PER_IP: '1000',
 };
 
 /** A real API listening on a free loopback port, with the WebSocket transport at `/ws/chat`. */
