@@ -47,7 +47,8 @@ describe('guest caps per client address', () => {
   it('caps the open streams of all the guests of one address at MAX_CONCURRENT_GUEST_STREAMS_PER_IP, over SSE and WebSocket', async () => {
     const agent = new GatedAgent();
     api = await startTestApi({ MAX_CONCURRENT_GUEST_STREAMS_PER_IP: '2', MAX_CONCURRENT_STREAMS_PER_USER: '5', TRUST_PROXY: 'loopback' }, { agent });
-    const [first, second, third] = [await tokenOf(await requestGuest(api, '203.0.113.7')), await tokenOf(await requestGuest(api, '203.0.113.7')), await tokenOf(await requestGuest(api, '203.0.113.7'))];
+    const client = { 'X-Forwarded-For': '203.0.113.7' };
+    const [first, second, third] = [await api.guest(client), await api.guest(client), await api.guest(client)];
     const held = { message: 'hold on', metadata: { hold: true } };
     const overSse = await postChat(api.url, first, held);
     expect(overSse.status).toBe(200);
@@ -64,7 +65,7 @@ describe('guest caps per client address', () => {
     expect(await refusedWs.next()).toMatchObject({ type: 'error', status: 429, error: { code: 'too_many_streams' } });
 
     // Another address's guests, and a signed-in user behind the same address, are not counted with them.
-    const elsewhere = await tokenOf(await requestGuest(api, '198.51.100.4'));
+    const elsewhere = await api.guest({ 'X-Forwarded-For': '198.51.100.4' });
     expect(replyText(await readAllEvents(await postChat(api.url, elsewhere, { message: 'elsewhere' })))).toBe('elsewhere');
     const user = await api.login();
     expect(replyText(await readAllEvents(await postChat(api.url, user, { message: 'signed in' }, { 'X-Forwarded-For': '203.0.113.7' })))).toBe('signed in');

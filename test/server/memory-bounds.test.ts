@@ -6,14 +6,6 @@ import { postChat, readAllEvents, readThenDrop, replyText, type SseMessage } fro
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { GatedAgent } from '../support/test-agents.js';
 
-const ORIGIN = 'http://localhost:5173';
-
-async function guestToken(api: TestApi, headers: Record<string, string> = {}): Promise<string> {
-  const res = await fetch(`${api.url}/auth/guest`, { method: 'POST', headers: { Origin: ORIGIN, ...headers } });
-  if (res.status !== 200) throw new Error(`no guest token: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
 function conversationOf(events: SseMessage[]): string {
   return (JSON.parse(events[0].data) as { conversation_id: string }).conversation_id;
 }
@@ -45,11 +37,11 @@ describe('memory bounds', () => {
       // variables) held the same 12 conversations, and this test shows what it did with them.
       { agent, conversations: new MemoryConversationStore({ maxConversations: 12, maxConversationsPerUser: 4 }) },
     );
-    const victim = await guestToken(api);
+    const victim = await api.guest();
     const seen = await startHeldReply(api, victim);
     const conversationId = conversationOf(seen);
 
-    const attackers = await Promise.all(Array.from({ length: 5 }, () => guestToken(api!)));
+    const attackers = await Promise.all(Array.from({ length: 5 }, () => api!.guest()));
     const answers = await Promise.all(
       attackers.map(async (token) => {
         const mine: { status: number; code?: string; retryAfter: string | null; conversationId?: string }[] = [];
@@ -86,9 +78,9 @@ describe('memory bounds', () => {
 
   it("drops only a user's own least recently active conversation at their bound", async () => {
     api = await startTestApi({ MAX_CONVERSATIONS_PER_USER: '2' }, { agent: new GatedAgent() });
-    const other = await guestToken(api);
+    const other = await api.guest();
     const theirs = conversationOf(await readAllEvents(await postChat(api.url, other, { message: 'mine' })));
-    const token = await guestToken(api);
+    const token = await api.guest();
     const mine: string[] = [];
     for (const message of ['one', 'two', 'three']) mine.push(conversationOf(await readAllEvents(await postChat(api.url, token, { message }))));
     expect((await getConversation(api, token, mine[0])).status).toBe(404);
@@ -100,7 +92,7 @@ describe('memory bounds', () => {
   it('answers 429 when all of a user\'s conversations have a reply in progress', async () => {
     const agent = new GatedAgent();
     api = await startTestApi({ MAX_CONVERSATIONS_PER_USER: '1' }, { agent });
-    const token = await guestToken(api);
+    const token = await api.guest();
     await startHeldReply(api, token);
     const res = await postChat(api.url, token, { message: 'another' });
     expect(res.status).toBe(429);
@@ -111,8 +103,8 @@ describe('memory bounds', () => {
 
   it('refuses a new conversation at MAX_CONVERSATIONS with 503, and a retry with the same request_id starts afresh once there is room', async () => {
     api = await startTestApi({ MAX_CONVERSATIONS: '1', CONVERSATION_TTL_S: '1' }, { agent: new GatedAgent() });
-    await readAllEvents(await postChat(api.url, await guestToken(api), { message: 'first' }));
-    const token = await guestToken(api);
+    await readAllEvents(await postChat(api.url, await api.guest(), { message: 'first' }));
+    const token = await api.guest();
     const body = { message: 'second', request_id: randomUUID() };
     const refused = await postChat(api.url, token, body);
     expect(refused.status).toBe(503);
@@ -132,14 +124,14 @@ describe('memory bounds', () => {
   it('refuses a new stream with 503 when MAX_RETAINED_STREAMS streams are all still producing', async () => {
     const agent = new GatedAgent();
     api = await startTestApi({ MAX_RETAINED_STREAMS: '1' }, { agent });
-    await startHeldReply(api, await guestToken(api));
-    const res = await postChat(api.url, await guestToken(api), { message: 'no room' });
+    await startHeldReply(api, await api.guest());
+    const res = await postChat(api.url, await api.guest(), { message: 'no room' });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('store_full');
     agent.release();
     await eventually(async () => {
-      const next = await postChat(api!.url, await guestToken(api!), { message: 'room now' });
+      const next = await postChat(api!.url, await api!.guest(), { message: 'room now' });
       expect(next.status).toBe(200);
       expect(replyText(await readAllEvents(next))).toBe('room now');
     });

@@ -29,6 +29,8 @@ export interface TestApi {
   services: Services;
   /** Logs in as the dev user and returns the bearer token. */
   login(username?: string, password?: string): Promise<string>;
+  /** A new guest's token, asked for as a page on an allowed origin (plus `headers`, such as `X-Forwarded-For`). */
+  guest(headers?: Record<string, string>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,11 @@ export async function startTestApi(env: Record<string, string> = {}, overrides: 
         body: JSON.stringify({ username, password }),
       });
       if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { access_token: string }).access_token;
+    },
+    async guest(headers = {}) {
+      const res = await fetch(`${url}/auth/guest`, { method: 'POST', headers: { Origin: 'http://localhost:5173', ...headers } });
+      if (res.status !== 200) throw new Error(`no guest token: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { access_token: string }).access_token;
     },
     async close() {
