@@ -135,7 +135,7 @@ export class MemoryConversationStore implements ConversationStore {
       throw new StoreFullError('user', `All your ${mine.size} conversations have a reply in progress; wait for one to end, or stop one.`, BUSY_RETRY_AFTER_S);
     }
     if (this.entries.size < this.maxConversations) return undefined;
-    // Room comes back when the stalest conversation expires (or sooner, when its owner makes some).
+    // Room comes back when the stalest conversation expires.
     const stalest = this.everyone.stalest?.value.expiresAt ?? 0;
     const retryAfterS = Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil((stalest - Date.now()) / 1000)));
     throw new StoreFullError('store', 'This server holds as many conversations as it can; continue an existing one, or try again later.', retryAfterS);
