@@ -7,7 +7,7 @@ import { handleErrors, handleNotFound } from './errors.js';
 import { serveFirst } from './fast-route.js';
 import { jsonBody } from './json-body.js';
 import { handleMetrics, healthRoutes } from './ops-routes.js';
-import { chatRateLimit, guestRateLimit, loginRateLimit } from './rate-limits.js';
+import { chatRateLimit, guestIdentityLimit, guestRateLimit, loginRateLimit } from './rate-limits.js';
 import { requestLog } from './request-log.js';
 import type { Services } from './services.js';
 import { sseCompression } from './sse/sse-compression.js';
@@ -66,6 +66,7 @@ export function createApp(services: Services): Express {
       guestTokens: config.guestTokens,
       guestTokenTtlS: config.guestTokenTtlS,
       guestRenewalS: GUEST_RENEWAL_S,
+      newGuests: guestIdentityLimit(config.guestIdentitiesPerIpPerHour, limits),
     }),
   );
   api.use('/stream', ...streamChain);

@@ -117,6 +117,19 @@ export interface Config {
   wsMaxBufferedBytes: number;
   /** Messages one WebSocket may send per minute, in bursts of a quarter of that; past it the socket is closed (`WS_MESSAGES_PER_MINUTE`). Defaults to 120. */
   wsMessagesPerMinute: number;
+  // Memory bounds and guest caps: README, "Memory bounds".
+  /** Conversations the memory store keeps; past it new ones get 503. Defaults to 10000. */
+  maxConversations: number;
+  /** Conversations one user keeps in the memory store; past it their stalest idle one is dropped. Defaults to 100. */
+  maxConversationsPerUser: number;
+  /** Streams the memory log keeps, live or finished; past it the oldest finished is dropped, or new ones get 503. Defaults to 10000. */
+  maxRetainedStreams: number;
+  /** Finished streams one user keeps in the memory log; past it their oldest is dropped. Defaults to 50. */
+  maxRetainedStreamsPerUser: number;
+  /** New guest identities `/auth/guest` issues per client IP per hour (renewals do not count). Defaults to 60. */
+  guestIdentitiesPerIpPerHour: number;
+  /** Open streams of guests from one client IP on one instance. Defaults to 20. */
+  maxConcurrentGuestStreamsPerIp: number;
   /** On SIGTERM/SIGINT, how long running replies may take to finish, in ms. Defaults to 10000. */
   shutdownGraceMs: number;
   /** Longest wait for a request's headers, in ms. Defaults to 10000. */
@@ -423,6 +436,12 @@ function readConfig(env: Env): Config {
     maxOpenStreams: readInt(env, 'MAX_OPEN_STREAMS', 10_000, 1),
     wsMaxBufferedBytes: readInt(env, 'WS_MAX_BUFFERED_BYTES', 1_048_576, 65_536),
     wsMessagesPerMinute: readInt(env, 'WS_MESSAGES_PER_MINUTE', 120, 4),
+    maxConversations: readInt(env, 'MAX_CONVERSATIONS', 10_000, 1),
+    maxConversationsPerUser: readInt(env, 'MAX_CONVERSATIONS_PER_USER', 100, 1),
+    maxRetainedStreams: readInt(env, 'MAX_RETAINED_STREAMS', 10_000, 1),
+    maxRetainedStreamsPerUser: readInt(env, 'MAX_RETAINED_STREAMS_PER_USER', 50, 1),
+    guestIdentitiesPerIpPerHour: readInt(env, 'GUEST_IDENTITIES_PER_IP_PER_HOUR', 60, 1),
+    maxConcurrentGuestStreamsPerIp: readInt(env, 'MAX_CONCURRENT_GUEST_STREAMS_PER_IP', 20, 1),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, 0),
     headersTimeoutMs: readInt(env, 'HEADERS_TIMEOUT_MS', 10_000, 100),
     requestTimeoutMs: readInt(env, 'REQUEST_TIMEOUT_MS', 30_000, 100),

@@ -28,6 +28,8 @@ export interface RateLimitSettings {
   what: string;
   /** Where a failing store is reported. */
   log?: Logger;
+  /** How long a window lasts, in ms. Defaults to a minute. */
+  windowMs?: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface RateLimitSettings {
 export class RateLimit {
   constructor(private readonly settings: RateLimitSettings) {
     // Store.init is typed with the middleware's whole Options; both stores read only windowMs.
-    void Promise.resolve(settings.store.init?.({ windowMs: WINDOW_MS } as Options)).catch((err: unknown) =>
+    void Promise.resolve(settings.store.init?.({ windowMs: settings.windowMs ?? WINDOW_MS } as Options)).catch((err: unknown) =>
       settings.log?.warn({ err }, 'rate-limit store failed to start'),
     );
   }
@@ -50,7 +52,7 @@ export class RateLimit {
    * @throws HttpError 429 `rate_limited` (with `Retry-After`) past the limit.
    */
   async hit(key: string): Promise<void> {
-    const { limit, store, what, log } = this.settings;
+    const { limit, store, what, log, windowMs = WINDOW_MS } = this.settings;
     let hits: number;
     let resetTime: Date | undefined;
     try {
@@ -60,7 +62,7 @@ export class RateLimit {
       return;
     }
     if (hits <= limit) return;
-    const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + WINDOW_MS) - Date.now()) / 1000));
+    const retryAfter = Math.max(1, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
     throw new HttpError(429, 'rate_limited', `Too many ${what}; retry in ${retryAfter} s.`, { 'Retry-After': String(retryAfter) });
   }
 
@@ -90,7 +92,8 @@ function limiter(limit: number, prefix: string, keyOf: (req: Request) => string,
   return countedBy(new RateLimit({ limit, store: storeFor(prefix, options), what, log: options.log }), keyOf);
 }
 
-const byIp = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
+/** The client's address as the per-IP limits count it (an IPv6 address by its /56 subnet). */
+export const byIp = (req: Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? 'unknown');
 const byUser = (req: Request) => messageLimitKey((req as Request & { claims?: TokenClaims }).claims?.sub ?? byIp(req));
 
 /** The key of a user's count in the message limit. */
@@ -117,6 +120,14 @@ export function loginRateLimit(options: RateLimitOptions): RequestHandler {
 /** Limits guest tokens per IP. */
 export function guestRateLimit(options: RateLimitOptions): RequestHandler {
   return limiter(options.guestPerMinute, 'rl:guest:', byIp, 'guest token requests', options);
+}
+
+/**
+ * `GUEST_IDENTITIES_PER_IP_PER_HOUR`: new guest identities per IP per hour — in this process, or
+ * in Redis across instances. A guest renewing its token keeps its identity and is not counted.
+ */
+export function guestIdentityLimit(perHour: number, options: Pick<RateLimitOptions, 'store' | 'log'>): RateLimit {
+  return new RateLimit({ limit: perHour, store: storeFor('rl:guest-id:', options), what: 'new guest identities from your address', log: options.log, windowMs: 3_600_000 });
 }
 
 /** No script has this SHA, so EVALSHA answers NOSCRIPT and RedisStore loads the script again. */

@@ -73,7 +73,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const stores = createStores(config, log, overrides);
   const { events, conversations } = stores;
   let draining = false;
-  const openStreams = new OpenStreams({ perUser: config.maxConcurrentStreamsPerUser, total: config.maxOpenStreams });
+  const openStreams = new OpenStreams({ perUser: config.maxConcurrentStreamsPerUser, perGuestAddress: config.maxConcurrentGuestStreamsPerIp, total: config.maxOpenStreams });
   const rateLimitStore = stores.redis ? redisRateLimitStore(stores.redis) : undefined;
   const messageLimit = messageRateLimit(config.rateLimitPerMinute, { store: rateLimitStore, log });
   return {

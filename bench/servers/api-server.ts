@@ -30,6 +30,9 @@ const config = loadConfig({
   RATE_LIMIT_PER_MINUTE: '100000000',
   MAX_CONCURRENT_STREAMS_PER_USER: '100000',
   MAX_OPEN_STREAMS: '20000',
+  // The memory stores then keep as much as they did before they had per-user bounds.
+  MAX_CONVERSATIONS_PER_USER: '10000',
+  MAX_RETAINED_STREAMS_PER_USER: '10000',
   ...process.env,
 });
 const services = await createServices(config, { agent: new BenchAgent() });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { HttpError } from '../errors.js';
 import { isJsonRequest } from '../json-body.js';
+import { byIp, type RateLimit } from '../rate-limits.js';
 import type { TokenIssuer } from './token-issuer.js';
 import type { TokenVerifier } from './token-verifier.js';
 import type { UserStore } from './user-store.js';
@@ -16,6 +17,8 @@ export interface AuthRoutesOptions {
   guestTokenTtlS: number;
   /** How long after issue an expired guest token may still be renewed for the same guest, in seconds. */
   guestRenewalS: number;
+  /** Counts the new guest identities issued per client address (`GUEST_IDENTITIES_PER_IP_PER_HOUR`). */
+  newGuests: RateLimit;
 }
 
 const GUEST_PREFIX = 'guest:';
@@ -35,13 +38,20 @@ export function authRoutes(options: AuthRoutesOptions): Router {
     res.set('Cache-Control', 'no-store').json(issuer.issue(user, options.tokenTtlS));
   });
 
-  router.post('/auth/guest', (req, res) => {
+  router.post('/auth/guest', async (req, res) => {
     const issuer = requireIssuer(options.issuer);
     if (!options.guestTokens) throw new HttpError(403, 'guest_tokens_disabled', 'Guest tokens are off on this API (GUEST_TOKENS=off).');
     // corsAllowList has already refused every origin not allow-listed; here the Origin must be present.
     if (!req.headers.origin) throw new HttpError(403, 'origin_required', 'Guest tokens are only issued to pages on an allowed origin.');
-    const sub = renewableGuest(req, options) ?? `${GUEST_PREFIX}${randomUUID()}`;
-    res.set('Cache-Control', 'no-store').json(issuer.issue(sub, options.guestTokenTtlS));
+    const address = byIp(req);
+    let sub = renewableGuest(req, options);
+    if (sub === undefined) {
+      // Every identity brings its own per-user quotas: bounding them per address bounds what one client holds.
+      await options.newGuests.hit(address);
+      sub = `${GUEST_PREFIX}${randomUUID()}`;
+    }
+    // The address travels in the token, so the streams of all the guests of one client are counted together.
+    res.set('Cache-Control', 'no-store').json(issuer.issue(sub, options.guestTokenTtlS, { net: address }));
   });
 
   return router;

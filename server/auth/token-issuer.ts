@@ -1,5 +1,6 @@
 import { createSecretKey, randomUUID, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import type { TokenClaims } from './token-verifier.js';
 
 /** A token as `/auth/login` and `/auth/guest` answer it. */
 export interface IssuedToken {
@@ -27,9 +28,9 @@ export class TokenIssuer {
     this.key = createSecretKey(Buffer.from(options.secret, 'utf8'));
   }
 
-  /** Issues a token for `sub` that lives `ttlS` seconds. */
-  issue(sub: string, ttlS: number): IssuedToken {
-    const access_token = jwt.sign({}, this.key, {
+  /** Issues a token for `sub` that lives `ttlS` seconds, with the `claims` given besides the registered ones. */
+  issue(sub: string, ttlS: number, claims: Pick<TokenClaims, 'net'> = {}): IssuedToken {
+    const access_token = jwt.sign({ ...claims }, this.key, {
       algorithm: 'HS256',
       subject: sub,
       expiresIn: ttlS,

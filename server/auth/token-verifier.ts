@@ -8,6 +8,8 @@ export interface TokenClaims {
   sub: string;
   /** Expiry, in seconds since the epoch. */
   exp: number;
+  /** In a guest token this API issued: the client address it was issued to, for the caps per address. */
+  net?: string;
 }
 
 /** Options for {@link TokenVerifier}. */
@@ -97,7 +99,9 @@ export class TokenVerifier {
       throw unauthorized(`The token is not valid (${describeDefect(err)}).`);
     }
     this.checkAge(payload);
-    return { sub: payload.sub as string, exp: payload.exp as number };
+    const claims: TokenClaims = { sub: payload.sub as string, exp: payload.exp as number };
+    if (typeof payload.net === 'string') claims.net = payload.net;
+    return claims;
   }
 
   /** Refuses a token older, or meant to live longer, than `maxAgeS` (JWT_MAX_AGE_S). */

@@ -43,6 +43,7 @@ export interface ConversationStore {
    * Appends the user's message and a `streaming` assistant message, creating the conversation when
    * it does not exist, and returns the messages before this turn (the history for the agent).
    * @throws ConversationBusyError when a reply is already streaming in this conversation.
+   * @throws StoreFullError (memory store) when a new conversation finds no room.
    */
   beginTurn(turn: TurnStart): Promise<ConversationMessage[]>;
   /** Records how the assistant's reply ended and frees the conversation for the next message. */

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { ConversationStore } from './conversation-store.js';
-import type { EventLog } from './event-log.js';
+import type { EventLog, StreamRecord } from './event-log.js';
 import { MemoryConversationStore } from './memory-conversation-store.js';
 import { MemoryEventLog } from './memory-event-log.js';
 import { createRedisClient } from './redis-client.js';
@@ -29,17 +29,20 @@ export function createStores(config: Config, log: Logger, overrides: Partial<Pic
   const needsRedis = config.redisUrl !== undefined && (!overrides.events || !overrides.conversations);
   const onError = (err: unknown, message: string) => log.warn({ err }, message);
   const client = needsRedis && config.redisUrl ? createRedisClient(config.redisUrl, { onError: (err) => onError(err, 'Redis is unreachable; reconnecting') }) : undefined;
-  const events =
-    overrides.events ??
-    (client
-      ? new RedisEventLog(client, { retentionS: config.streamRetentionS, onError })
-      : new MemoryEventLog({ retentionS: config.streamRetentionS }));
   const conversations =
     overrides.conversations ??
     (client
       ? // A turn outlives its stream's timeout by a minute, so only a dead producer's turn ever expires.
         new RedisConversationStore(client, { ttlS: config.conversationTtlS, turnTtlS: Math.ceil(config.streamTimeoutMs / 1000) + 60 })
-      : new MemoryConversationStore({ ttlS: config.conversationTtlS }));
+      : new MemoryConversationStore({ ttlS: config.conversationTtlS, maxConversations: config.maxConversations, maxConversationsPerUser: config.maxConversationsPerUser }));
+  // A new conversation's room is checked before its stream is opened: a refused request then
+  // leaves no stream behind for its retry (same request_id) to attach to.
+  const admit = conversations instanceof MemoryConversationStore ? (record: StreamRecord) => conversations.checkRoom(record.owner, record.conversationId) : undefined;
+  const events =
+    overrides.events ??
+    (client
+      ? new RedisEventLog(client, { retentionS: config.streamRetentionS, onError })
+      : new MemoryEventLog({ retentionS: config.streamRetentionS, maxStreams: config.maxRetainedStreams, maxFinishedPerUser: config.maxRetainedStreamsPerUser, admit }));
   return {
     events,
     conversations,

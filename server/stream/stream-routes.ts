@@ -32,8 +32,8 @@ export function streamRoutes(services: Services): Router {
 /** `POST /stream/chat` after authentication: starts a reply, or resumes one with `Last-Event-ID`. */
 export function streamChat(services: Services, streams = new StreamService(services)): RequestHandler {
   return async (req, res) => {
-    const owner = claimsOf(req).sub;
-    const release = services.openStreams.acquire(owner);
+    const { sub: owner, net } = claimsOf(req);
+    const release = services.openStreams.acquire(owner, net);
     try {
       const lastEventId = req.get('last-event-id');
       const start = lastEventId !== undefined ? await streams.resume(lastEventId, owner) : await streams.start(owner, parseChatRequest(req, services.config.maxMessageLength));

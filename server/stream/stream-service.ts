@@ -4,6 +4,7 @@ import type { Services } from '../services.js';
 import { STREAM_EVENT, type ErrorData } from '../../protocol/index.js';
 import { ConversationBusyError } from '../stores/conversation-store.js';
 import type { StreamRecord } from '../stores/event-log.js';
+import { StoreFullError } from '../stores/store-full-error.js';
 import type { ChatRequest } from './chat-request.js';
 import { isStreamId, parseEventId } from '../../protocol/index.js';
 import { runStreamJob } from './stream-job.js';
@@ -65,19 +66,26 @@ export class StreamService {
       requestId: chat.requestId ?? randomUUID(),
       createdAt: Date.now(),
     };
-    const opened = await services.events.open(record);
+    // The memory log refuses a stream whose new conversation finds no room (see createStores):
+    // refused before it is opened, a retry with the same request_id starts afresh.
+    const opened = await unlessFull(() => services.events.open(record));
     if (opened.kind === 'existing') return { record: await this.findOwn(opened.streamId, owner), afterSeq: 0, resumed: false };
     let history;
     try {
       history = await services.conversations.beginTurn({ ...record, userMessage: chat.message });
     } catch (err) {
       // The stream was opened for this request id; end it so a retry of the same request sees why.
-      const busy = err instanceof ConversationBusyError;
-      const message = busy ? 'A reply is still streaming in this conversation; wait for it or stop it.' : 'The conversation could not be saved.';
+      // (A full store gets here only when another request took the room the log checked for.)
+      const answer =
+        err instanceof ConversationBusyError
+          ? new HttpError(409, 'conversation_busy', 'A reply is still streaming in this conversation; wait for it or stop it.')
+          : err instanceof StoreFullError
+            ? refusal(err)
+            : undefined;
+      const message = answer?.message ?? 'The conversation could not be saved.';
       await opened.writer.append(STREAM_EVENT.error, JSON.stringify({ error: message, conversation_id: record.conversationId, status: 'error', retryable: false } satisfies ErrorData));
       await opened.writer.close();
-      if (busy) throw new HttpError(409, 'conversation_busy', message);
-      throw err;
+      throw answer ?? err;
     }
     services.metrics.started.inc();
     services.track(
@@ -103,5 +111,20 @@ export class StreamService {
   async stop(streamId: string, owner: string): Promise<void> {
     const record = await this.findOwn(streamId, owner);
     await this.services.events.stop(record.streamId);
+  }
+}
+
+/** The answer to a full store: 429 at the user's own bound, 503 `store_full` at the store's. */
+function refusal(err: StoreFullError): HttpError {
+  const headers = { 'Retry-After': String(err.retryAfterS) };
+  return err.bound === 'user' ? new HttpError(429, 'too_many_conversations', err.message, headers) : new HttpError(503, 'store_full', err.message, headers);
+}
+
+/** Runs a store call, answering a {@link StoreFullError} with its {@link refusal}. */
+async function unlessFull<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw err instanceof StoreFullError ? refusal(err) : err;
   }
 }

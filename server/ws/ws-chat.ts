@@ -14,7 +14,7 @@ import { checkUpgrade, refuseUpgrade } from './ws-upgrade.js';
 const CLOSE_GRACE_MS = 1000;
 
 /**
- * Serves the WebSocket transport on `server`: upgrades to `/ws/chat` (see `ws-protocol.ts`) from
+ * Serves the WebSocket transport on `server`: upgrades to `/ws/chat` (see `protocol/ws-messages.ts`) from
  * a non-browser client or an allowed origin; every other upgrade is answered with a JSON error
  * and dropped. Peers are pinged every `HEARTBEAT_MS` and terminated when a ping goes unanswered
  * (see {@link keepAlive}).

@@ -146,7 +146,7 @@ export class WsChatSession {
     let release: (() => void) | undefined;
     try {
       await admit?.();
-      release = services.openStreams.acquire(owner);
+      release = services.openStreams.acquire(owner, this.claims?.net);
       const start = await open();
       if (this.closed.signal.aborted) return;
       await pipeEventsToSocket(this.ws, services, start, {

@@ -26,3 +26,31 @@ export class ScriptedAgent implements Agent {
     if (fail) throw new Error(fail);
   }
 }
+
+/**
+ * Echoes the message, except with `metadata.hold`: then it says "held ", waits for
+ * {@link GatedAgent.release}, and says "released" — a reply that stays live as long as a test needs.
+ */
+export class GatedAgent implements Agent {
+  readonly name = 'gated';
+  private open!: () => void;
+  private readonly gate = new Promise<void>((resolve) => (this.open = resolve));
+
+  /** Lets every held reply, now and later, go on to its end. */
+  release(): void {
+    this.open();
+  }
+
+  async *reply(input: AgentInput): AsyncIterable<string> {
+    if (!input.metadata.hold) {
+      yield input.messages.at(-1)?.content ?? '';
+      return;
+    }
+    yield 'held ';
+    await new Promise<void>((resolve, reject) => {
+      void this.gate.then(resolve);
+      input.signal.addEventListener('abort', () => reject(input.signal.reason), { once: true });
+    });
+    yield 'released';
+  }
+}

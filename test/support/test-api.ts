@@ -18,6 +18,8 @@ export const TEST_DEFAULTS: Record<string, string> = {
   LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
   GUEST_RATE_LIMIT_PER_MINUTE: '100000',
   MAX_CONCURRENT_STREAMS_PER_USER: '1000',
+  GUEST_IDENTITIES_PER_IP_PER_HOUR: '100000',
+  MAX_CONCURRENT_GUEST_STREAMS_PER_IP: '1000',
 };
 
 /** A real API listening on a free loopback port, with the WebSocket transport at `/ws/chat`. */
@@ -27,6 +29,8 @@ export interface TestApi {
   services: Services;
   /** Logs in as the dev user and returns the bearer token. */
   login(username?: string, password?: string): Promise<string>;
+  /** A new guest's token, asked for as a page on an allowed origin (plus `headers`, such as `X-Forwarded-For`). */
+  guest(headers?: Record<string, string>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,11 @@ export async function startTestApi(env: Record<string, string> = {}, overrides: 
         body: JSON.stringify({ username, password }),
       });
       if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { access_token: string }).access_token;
+    },
+    async guest(headers = {}) {
+      const res = await fetch(`${url}/auth/guest`, { method: 'POST', headers: { Origin: 'http://localhost:5173', ...headers } });
+      if (res.status !== 200) throw new Error(`no guest token: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { access_token: string }).access_token;
     },
     async close() {

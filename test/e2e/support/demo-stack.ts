@@ -44,6 +44,7 @@ export async function startDemoStack(env: Record<string, string> = {}): Promise<
       RATE_LIMIT_PER_MINUTE: '100000',
       LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
       GUEST_RATE_LIMIT_PER_MINUTE: '100000',
+      GUEST_IDENTITIES_PER_IP_PER_HOUR: '100000',
       ...env,
     }),
   );

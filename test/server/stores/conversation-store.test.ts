@@ -6,6 +6,7 @@ import { MemoryConversationStore } from '../../../server/stores/memory-conversat
 import { createRedisClient } from '../../../server/stores/redis-client.js';
 import { RedisConversationStore, type RedisConversationStoreOptions } from '../../../server/stores/redis-conversation-store.js';
 import { StoreUnavailableError } from '../../../server/stores/store-errors.js';
+import { StoreFullError } from '../../../server/stores/store-full-error.js';
 import { canStartRedisServer, redisAvailability, startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { defineConversationStoreContract } from './conversation-store.contract.js';
 import { eventually, within } from './eventually.js';
@@ -16,18 +17,67 @@ describe('MemoryConversationStore', () => {
     return { first: store, second: store };
   });
 
-  it('drops the least recently active conversation past maxConversations', async () => {
-    const store = new MemoryConversationStore({ maxConversations: 2 });
-    const turn = (conversationId: string) => ({ conversationId, owner: 'alice', streamId: randomUUID(), userMessage: 'hi' });
-    const first = turn('first');
-    await store.beginTurn(first);
-    await store.beginTurn(turn('second'));
-    // The first conversation's reply ends after the second began: it is now the more recent.
-    await store.endTurn('first', first.streamId, 'done', 'completed');
-    await store.beginTurn(turn('third'));
-    expect(await store.get('second')).toBeUndefined();
-    expect((await store.get('first'))?.messages.map((message) => message.content)).toEqual(['hi', 'done']);
-    expect(await store.get('third')).toBeDefined();
+  const turn = (conversationId: string, owner = 'alice') => ({ conversationId, owner, streamId: randomUUID(), userMessage: 'hi' });
+  /** Begins a turn and ends it, leaving the conversation idle. */
+  const idle = async (store: MemoryConversationStore, conversationId: string, owner = 'alice') => {
+    const started = turn(conversationId, owner);
+    await store.beginTurn(started);
+    await store.endTurn(conversationId, started.streamId, 'done', 'completed');
+  };
+
+  it("at a user's bound drops that user's least recently active idle conversation, never a busy one nor another user's", async () => {
+    const store = new MemoryConversationStore({ maxConversationsPerUser: 3 });
+    await store.beginTurn(turn('a1')); // stays busy: its reply is still streaming
+    await idle(store, 'a2');
+    await idle(store, 'b1', 'bob');
+    await idle(store, 'a3');
+    await idle(store, 'a4');
+    expect(await store.get('a2')).toBeUndefined();
+    for (const id of ['a1', 'a3', 'a4', 'b1']) expect(await store.get(id)).toBeDefined();
+    // Continuing a conversation makes it the most recent: the next to go is a3, not a4.
+    await idle(store, 'a3');
+    await idle(store, 'a5');
+    expect(await store.get('a4')).toBeUndefined();
+    for (const id of ['a1', 'a3', 'a5', 'b1']) expect(await store.get(id)).toBeDefined();
+  });
+
+  it("refuses a user a new conversation when all of theirs have a turn in progress, and drops none", async () => {
+    const store = new MemoryConversationStore({ maxConversationsPerUser: 2 });
+    await store.beginTurn(turn('a1'));
+    await store.beginTurn(turn('a2'));
+    expect(() => store.checkRoom('alice', 'a3')).toThrow(StoreFullError);
+    const refused = await store.beginTurn(turn('a3')).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(StoreFullError);
+    expect(refused).toMatchObject({ bound: 'user' });
+    expect(await store.get('a1')).toBeDefined();
+    expect(await store.get('a2')).toBeDefined();
+    expect(() => store.checkRoom('bob', 'b1')).not.toThrow();
+  });
+
+  it("at the store's bound refuses new conversations and drops nobody's, while existing ones go on", async () => {
+    const store = new MemoryConversationStore({ maxConversations: 3 });
+    await store.beginTurn(turn('a1'));
+    await idle(store, 'b1', 'bob');
+    await idle(store, 'b2', 'bob');
+    expect(() => store.checkRoom('carol', 'c1')).toThrow(StoreFullError);
+    expect(() => store.checkRoom('bob', 'b3')).toThrow(StoreFullError);
+    expect(() => store.checkRoom('bob', 'b1')).not.toThrow();
+    const refused = await store.beginTurn(turn('c1', 'carol')).catch((err: unknown) => err);
+    expect(refused).toMatchObject({ bound: 'store' });
+    expect((refused as StoreFullError).retryAfterS).toBeGreaterThanOrEqual(1);
+    expect((refused as StoreFullError).retryAfterS).toBeLessThanOrEqual(60);
+    for (const id of ['a1', 'b1', 'b2']) expect(await store.get(id)).toBeDefined();
+    expect(await store.get('c1')).toBeUndefined();
+    await idle(store, 'b1', 'bob');
+    expect((await store.get('b1'))?.messages).toHaveLength(4);
+  });
+
+  it('has room again once conversations expire', async () => {
+    const store = new MemoryConversationStore({ maxConversations: 1, ttlS: 1 });
+    await idle(store, 'a1');
+    await expect(store.beginTurn(turn('b1', 'bob'))).rejects.toBeInstanceOf(StoreFullError);
+    await eventually(() => store.beginTurn(turn('b1', 'bob')));
+    expect(await store.get('a1')).toBeUndefined();
   });
 });
 

@@ -67,6 +67,7 @@ export async function startHookedApi(env: Record<string, string>): Promise<Hooke
     RATE_LIMIT_PER_MINUTE: '100000',
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     GUEST_RATE_LIMIT_PER_MINUTE: '100000',
+    GUEST_IDENTITIES_PER_IP_PER_HOUR: '100000',
     ...env,
   });
   const services = await createServices(config, { agent: new WidgetTestAgent() });
