@@ -1,11 +1,8 @@
-import { createServer } from 'node:http';
 import type { Agent, AgentInput } from '../../server/agents/agent.js';
-import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { createServices } from '../../server/services.js';
+import { startApi } from '../../server/start-api.js';
 import { turnOffPretenuring } from '../../server/v8-tuning.js';
-import { attachWebSocket } from '../../server/ws/ws-chat.js';
-import { listenForBench } from './listen.js';
+import { announceListening, BENCH_BACKLOG } from './listen.js';
 import { pacedPieces, readWorkload } from './workload.js';
 
 /** The bench workload as an agent: `metadata.chunks` pieces, `metadata.interval_ms` apart. */
@@ -33,9 +30,10 @@ const config = loadConfig({
   // The memory stores then keep as much as they did before they had per-user bounds.
   MAX_CONVERSATIONS_PER_USER: '10000',
   MAX_RETAINED_STREAMS_PER_USER: '10000',
+  HOST: '127.0.0.1',
   ...process.env,
+  PORT: process.env.PORT ?? '0',
 });
-const services = await createServices(config, { agent: new BenchAgent() });
-const server = createServer(createApp(services));
-attachWebSocket(server, services);
-listenForBench(server);
+// The production server exactly (its timeouts included), with the bench's agent.
+const api = await startApi(config, { overrides: { agent: new BenchAgent() }, backlog: BENCH_BACKLOG });
+announceListening(api.server);

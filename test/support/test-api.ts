@@ -1,9 +1,7 @@
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { createServices, type ServiceOverrides, type Services } from '../../server/services.js';
-import { attachWebSocket, closeWebSocket } from '../../server/ws/ws-chat.js';
+import type { ServiceOverrides, Services } from '../../server/services.js';
+import { startApi } from '../../server/start-api.js';
 
 /**
  * What tests run with unless they say otherwise: quiet, no pacing, the chunk buffer off (most
@@ -39,12 +37,8 @@ export interface TestApi {
  * `server/main.ts` does, so tests speak real HTTP to it.
  */
 export async function startTestApi(env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestApi> {
-  const config = loadConfig({ ...TEST_DEFAULTS, ...env });
-  const services = await createServices(config, overrides);
-  const server = createApp(services).listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const webSocket = attachWebSocket(server, services);
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const api = await startApi(loadConfig({ ...TEST_DEFAULTS, PORT: '0', HOST: '127.0.0.1', ...env }), { overrides });
+  const { url, server, services } = api;
   return {
     url,
     server,
@@ -63,11 +57,6 @@ export async function startTestApi(env: Record<string, string> = {}, overrides: 
       if (res.status !== 200) throw new Error(`no guest token: ${res.status} ${await res.text()}`);
       return ((await res.json()) as { access_token: string }).access_token;
     },
-    async close() {
-      await closeWebSocket(webSocket);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await services.close();
-    },
+    close: () => api.close(),
   };
 }

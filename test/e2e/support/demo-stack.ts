@@ -1,11 +1,9 @@
-import type { Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
+import type { ServerResponse } from 'node:http';
+import express, { type RequestHandler } from 'express';
 import { demoApiEnv } from '../../../demo/server/demo-config.js';
 import { startDemoSites, type DemoSites } from '../../../demo/server/demo-sites.js';
-import { createApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config.js';
-import { createServices } from '../../../server/services.js';
+import { startApi } from '../../../server/start-api.js';
 
 /** What the tests see of the API's traffic. */
 export interface DemoTraffic {
@@ -45,15 +43,14 @@ export async function startDemoStack(env: Record<string, string> = {}): Promise<
       LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
       GUEST_RATE_LIMIT_PER_MINUTE: '100000',
       GUEST_IDENTITIES_PER_IP_PER_HOUR: '100000',
+      HOST: '127.0.0.1',
       ...env,
     }),
   );
-  const services = await createServices(config);
   const openStreams = new Set<ServerResponse>();
   let traffic = emptyTraffic();
 
-  const outer = express();
-  outer.use((req, res, next) => {
+  const count: RequestHandler = (req, res, next) => {
     if (req.path === '/auth/guest') {
       traffic.guestRequests += 1;
       res.on('finish', () => {
@@ -67,11 +64,9 @@ export async function startDemoStack(env: Record<string, string> = {}): Promise<
       res.on('close', () => openStreams.delete(res));
     }
     next();
-  });
-  outer.use(createApp(services));
-  const server: Server = outer.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  };
+  const api = await startApi(config, { handler: (app) => express().use(count).use(app) });
+  apiUrl = api.url;
 
   return {
     apiUrl,
@@ -88,9 +83,7 @@ export async function startDemoStack(env: Record<string, string> = {}): Promise<
       traffic = emptyTraffic();
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await services.close();
+      await api.close();
       await sites.close();
     },
   };

@@ -1,11 +1,9 @@
-import type { Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import type { WebSocket } from 'ws';
-import { createApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config.js';
-import { createServices, type Services } from '../../../server/services.js';
-import { attachWebSocket, closeWebSocket } from '../../../server/ws/ws-chat.js';
+import type { Services } from '../../../server/services.js';
+import { startApi } from '../../../server/start-api.js';
 import { WidgetTestAgent } from './widget-test-agent.js';
 
 /** What the widget tests can see of the API's traffic. */
@@ -68,9 +66,10 @@ export async function startHookedApi(env: Record<string, string>): Promise<Hooke
     LOGIN_RATE_LIMIT_PER_MINUTE: '100000',
     GUEST_RATE_LIMIT_PER_MINUTE: '100000',
     GUEST_IDENTITIES_PER_IP_PER_HOUR: '100000',
+    PORT: '0',
+    HOST: '127.0.0.1',
     ...env,
   });
-  const services = await createServices(config, { agent: new WidgetTestAgent() });
   const openStreams = new Set<ServerResponse>();
   const openSockets = new Set<WebSocket>();
   const rejected = new Set<string>();
@@ -117,13 +116,11 @@ export async function startHookedApi(env: Record<string, string>): Promise<Hooke
     next();
   };
 
-  const outer = express();
-  outer.use(hooks);
-  outer.use(createApp(services));
-  const server: Server = outer.listen(0, '127.0.0.1');
-  await new Promise<void>((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const webSocket = attachWebSocket(server, services);
+  const api = await startApi(config, {
+    overrides: { agent: new WidgetTestAgent() },
+    handler: (app) => express().use(hooks).use(app),
+  });
+  const { url, services, webSocket } = api;
   webSocket.on('connection', (ws: WebSocket) => {
     openSockets.add(ws);
     ws.on('close', () => openSockets.delete(ws));
@@ -173,11 +170,6 @@ export async function startHookedApi(env: Record<string, string>): Promise<Hooke
       failure = undefined;
       rewind = 0;
     },
-    async close() {
-      await closeWebSocket(webSocket);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await services.close();
-    },
+    close: () => api.close(),
   };
 }
