@@ -10,8 +10,8 @@ import { handleMetrics, healthRoutes } from './ops-routes.js';
 import { chatRateLimit, guestIdentityLimit, guestRateLimit, loginRateLimit } from './rate-limits.js';
 import { requestLog } from './request-log.js';
 import type { Services } from './services.js';
-import { sseCompression } from './sse/sse-compression.js';
-import { streamChat, streamRoutes } from './stream/stream-routes.js';
+import { sseCompression } from './transports/sse/sse-compression.js';
+import { stopRoute, streamChat } from './stream/stream-routes.js';
 import { widgetAssets } from './widget-assets.js';
 
 /** How long a guest may renew an expired guest token and stay the same guest: a day. */
@@ -40,9 +40,8 @@ export function createApp(services: Services): Express {
   const auth = requireAuth(services.verifier);
   // Authentication before the body is read: an unauthenticated request costs no buffering.
   const streamChain = [sseCompression(), auth, json, chatRateLimit(services.messageLimit)];
-  const streams = streamRoutes(services);
   const onError = handleErrors((err) => services.log.error({ err }, 'unhandled error'));
-  // The hot path, ahead of the router: the same middleware instances (the rate limit counts once)
+  // The hot path, ahead of the router and its only registration: the same middleware instances
   // and the same error handler as the routes below.
   serveFirst(app, { method: 'POST', path: '/stream/chat', handlers: [log, cors, ...streamChain, streamChat(services)], onError });
 
@@ -69,9 +68,10 @@ export function createApp(services: Services): Express {
       newGuests: guestIdentityLimit(config.guestIdentitiesPerIpPerHour, limits),
     }),
   );
-  api.use('/stream', ...streamChain);
+  // POST /stream/chat never gets here (serveFirst above); DELETE /stream/chat/{id} has no body.
+  api.use('/stream', auth);
   api.use('/conversations', auth);
-  api.use(streams);
+  api.use(stopRoute(services));
   api.use(conversationRoutes(services));
   app.use(api);
 

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { HttpError } from './errors.js';
+import { originNotAllowed } from './errors.js';
 
 const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Last-Event-ID, Accept';
@@ -36,7 +36,7 @@ export function corsAllowList(allowedOrigins: string[]): RequestHandler {
       return;
     }
     if (!isAllowed(origin)) {
-      next(new HttpError(403, 'origin_not_allowed', `The origin ${origin} is not allowed to use this API; add it to ALLOWED_ORIGINS.`));
+      next(originNotAllowed(origin));
       return;
     }
     res.setHeader('Access-Control-Allow-Origin', origin);

@@ -39,6 +39,23 @@ function badPath(): HttpError {
   return new HttpError(400, 'invalid_path', 'The request path has a malformed percent-escape.');
 }
 
+/**
+ * The answer to a request that failed before any of its events, on either transport: the error
+ * itself when it is an {@link HttpError}, the answer for a known failure, or undefined for an
+ * unexpected one (a bug: the caller logs it and answers 500).
+ */
+export function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof StoreUnavailableError) return storeUnavailable();
+  if (err instanceof URIError) return badPath();
+  return undefined;
+}
+
+/** A browser page whose origin is not in `ALLOWED_ORIGINS`, on either transport. */
+export function originNotAllowed(origin: string): HttpError {
+  return new HttpError(403, 'origin_not_allowed', `The origin ${origin} is not allowed to use this API; add it to ALLOWED_ORIGINS.`);
+}
+
 /** Answers requests no route matched. */
 export const handleNotFound: RequestHandler = (req, _res, next) => {
   next(new HttpError(404, 'not_found', `No route for ${req.method} ${req.path}.`));
@@ -54,7 +71,7 @@ export function handleErrors(log: (err: unknown) => void): ErrorRequestHandler {
       next(err);
       return;
     }
-    const httpError = err instanceof HttpError ? err : err instanceof StoreUnavailableError ? storeUnavailable() : err instanceof URIError ? badPath() : undefined;
+    const httpError = toHttpError(err);
     if (!httpError) log(err);
     const answer = httpError ?? new HttpError(500, 'internal_error', 'Something went wrong on our side; try again.');
     res.status(answer.status).set(answer.headers).json(answer.toBody());

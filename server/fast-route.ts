@@ -4,7 +4,7 @@ import type { ErrorRequestHandler, Express, NextFunction, Request, RequestHandle
 /** One route served ahead of Express's router. */
 export interface FastRoute {
   method: string;
-  /** The exact request URL; the same path with a query string goes through the router. */
+  /** The exact request path, with or without a query string. */
   path: string;
   /** The middleware and the handler, in order, as they would be given to `app.post()`. */
   handlers: RequestHandler[];
@@ -28,8 +28,10 @@ type Dispatch = (req: IncomingMessage, res: ServerResponse, callback?: NextFunct
 export function serveFirst(app: Express, route: FastRoute): void {
   const dispatch = app as unknown as { handle: Dispatch; request: Request; response: Response };
   const routed = dispatch.handle.bind(app);
+  const withQuery = `${route.path}?`;
   dispatch.handle = (incoming, outgoing, callback) => {
-    if (incoming.method !== route.method || incoming.url !== route.path) {
+    const url = incoming.url ?? '';
+    if (incoming.method !== route.method || (url !== route.path && !url.startsWith(withQuery))) {
       routed(incoming, outgoing, callback);
       return;
     }

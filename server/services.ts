@@ -11,6 +11,7 @@ import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import { messageRateLimit, redisRateLimitStore, type RateLimit } from './rate-limits.js';
 import { OpenStreams } from './stream/open-streams.js';
+import { StreamService } from './stream/stream-service.js';
 import type { ConversationStore } from './stores/conversation-store.js';
 import { createStores } from './stores/create-stores.js';
 import type { EventLog } from './stores/event-log.js';
@@ -42,6 +43,8 @@ export interface Services {
   messageLimit: RateLimit;
   /** Picks the agent for each message. */
   orchestrator: Orchestrator;
+  /** Starts, resumes and stops streams, for both transports. */
+  readonly streams: StreamService;
   /**
    * Calls `stop` when the process shuts down (running generations stop); returns the function
    * that unregisters it. A set rather than listeners on one AbortSignal: its EventTarget walks
@@ -76,7 +79,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const openStreams = new OpenStreams({ perUser: config.maxConcurrentStreamsPerUser, perGuestAddress: config.maxConcurrentGuestStreamsPerIp, total: config.maxOpenStreams });
   const rateLimitStore = stores.redis ? redisRateLimitStore(stores.redis) : undefined;
   const messageLimit = messageRateLimit(config.rateLimitPerMinute, { store: rateLimitStore, log });
-  return {
+  const services: Services = {
     config,
     log,
     users,
@@ -106,6 +109,10 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     rateLimitStore,
     messageLimit,
     orchestrator: createOrchestrator(config, log, overrides.agent),
+    // Made once the services exist, since it works with them; read-only from then on.
+    get streams() {
+      return streams;
+    },
     onShutdown(stop) {
       if (shutDown) stop();
       else shutdownHooks.add(stop);
@@ -126,4 +133,6 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       await stores.close();
     },
   };
+  const streams = new StreamService(services);
+  return services;
 }

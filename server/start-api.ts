@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import { handleErrors } from './errors.js';
 import { handleMetrics } from './ops-routes.js';
 import { createServices, type ServiceOverrides, type Services } from './services.js';
-import { attachWebSocket, closeWebSocket } from './ws/ws-chat.js';
+import { attachWebSocket, closeWebSocket } from './transports/ws/ws-chat.js';
 
 /** How {@link startApi} runs the API, besides its configuration. */
 export interface StartApiOptions {

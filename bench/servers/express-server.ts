@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import express from 'express';
-import { sseCompression } from '../../server/sse/sse-compression.js';
+import { sseCompression } from '../../server/transports/sse/sse-compression.js';
 import { requireBenchToken } from './bench-auth.js';
 import { listenForBench } from './listen.js';
 import { benchPiece, readWorkload } from './workload.js';

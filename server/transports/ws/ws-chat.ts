@@ -2,11 +2,10 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket, WebSocketServer } from 'ws';
-import { createOriginMatcher } from '../cors.js';
-import type { Services } from '../services.js';
-import { StreamService } from '../stream/stream-service.js';
+import { createOriginMatcher } from '../../cors.js';
+import type { Services } from '../../services.js';
 import { keepAlive } from './ws-liveness.js';
-import { WS_CLOSE } from '../../protocol/index.js';
+import { WS_CLOSE } from '../../../protocol/index.js';
 import { WsChatSession } from './ws-session.js';
 import { checkUpgrade, refuseUpgrade } from './ws-upgrade.js';
 
@@ -25,7 +24,7 @@ export function attachWebSocket(server: Server, services: Services): WebSocketSe
   // The same bound as an HTTP body: room for the longest message however it is escaped.
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxBodyBytes });
   const isAllowedOrigin = createOriginMatcher(config.allowedOrigins);
-  const deps = { services, streams: new StreamService(services), rateLimit: services.messageLimit };
+  const deps = { services, rateLimit: services.messageLimit };
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     // Upgrade sockets come without an error listener; a reset before the handshake must not crash.

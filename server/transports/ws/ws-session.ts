@@ -1,14 +1,13 @@
 import type { RawData, WebSocket } from 'ws';
-import type { TokenClaims } from '../auth/token-verifier.js';
-import { HttpError } from '../errors.js';
-import type { Services } from '../services.js';
-import { messageLimitKey, type RateLimit } from '../rate-limits.js';
-import { parseChatBody } from '../stream/chat-request.js';
-import type { ReadStart, StreamService } from '../stream/stream-service.js';
-import { StoreUnavailableError } from '../stores/store-errors.js';
-import { pipeEventsToSocket } from './ws-event-pipe.js';
+import type { TokenClaims } from '../../auth/token-verifier.js';
+import { HttpError, toHttpError } from '../../errors.js';
+import type { Services } from '../../services.js';
+import { messageLimitKey, type RateLimit } from '../../rate-limits.js';
+import { parseChatBody } from '../../stream/chat-request.js';
+import type { ReadStart } from '../../stream/stream-service.js';
+import { sendWsStream } from './send-ws-stream.js';
 import { WsMessageBudget } from './ws-message-budget.js';
-import { WS_CLOSE, WS_PATH, type WsErrorMessage, type WsServerMessage } from '../../protocol/index.js';
+import { WS_CLOSE, WS_PATH, type WsErrorMessage, type WsServerMessage } from '../../../protocol/index.js';
 
 /** How long a new socket may take to send its `auth` message. */
 export const AUTH_TIMEOUT_MS = 10_000;
@@ -19,15 +18,7 @@ const CLOSE_ANSWER_MS = 1000;
 /** What every session on one server shares. */
 export interface WsSessionDeps {
   services: Services;
-  streams: StreamService;
   rateLimit: RateLimit;
-}
-
-/** The answer to a request that failed before its events: an {@link HttpError}, whatever was thrown. */
-function toHttpError(err: unknown): HttpError | undefined {
-  if (err instanceof HttpError) return err;
-  if (err instanceof StoreUnavailableError) return new HttpError(503, 'store_unavailable', 'The stream store is unreachable; try again shortly.', { 'Retry-After': '2' });
-  return undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -97,11 +88,11 @@ export class WsChatSession {
         const { maxMessageLength } = this.deps.services.config;
         // The rate limit counts before the stream caps and validation, as the HTTP middleware does.
         const admit = () => this.deps.rateLimit.hit(messageLimitKey(owner));
-        return this.read(owner, async () => this.deps.streams.start(owner, parseChatBody(message, maxMessageLength)), admit);
+        return this.read(owner, async () => this.deps.services.streams.start(owner, parseChatBody(message, maxMessageLength)), admit);
       }
       case 'resume': {
         const lastEventId = typeof message.last_event_id === 'string' ? message.last_event_id : '';
-        return this.read(owner, () => this.deps.streams.resume(lastEventId, owner));
+        return this.read(owner, () => this.deps.services.streams.resume(lastEventId, owner));
       }
       case 'stop':
         return this.stop(owner, message.stream_id);
@@ -149,12 +140,7 @@ export class WsChatSession {
       release = services.openStreams.acquire(owner, this.claims?.net);
       const start = await open();
       if (this.closed.signal.aborted) return;
-      await pipeEventsToSocket(this.ws, services, start, {
-        receivedAt,
-        stallMs: services.config.readerStallMs,
-        signal: this.closed.signal,
-        onTerminal: () => (this.reading = false),
-      });
+      await sendWsStream(services, this.ws, start, { receivedAt, signal: this.closed.signal, onTerminal: () => (this.reading = false) });
     } catch (err) {
       this.fail(err);
     } finally {
@@ -166,7 +152,7 @@ export class WsChatSession {
   private async stop(owner: string, streamId: unknown): Promise<void> {
     const id = typeof streamId === 'string' ? streamId : '';
     try {
-      await this.deps.streams.stop(id, owner);
+      await this.deps.services.streams.stop(id, owner);
       this.send({ type: 'stopped', stream_id: id });
     } catch (err) {
       this.fail(err);
@@ -203,7 +189,7 @@ export class WsChatSession {
    * Queues `message`, unless the peer has left more than `WS_MAX_BUFFERED_BYTES` unread: then the
    * socket is cut instead, since a close frame would only queue behind what it does not read.
    * Every message of the session goes through here; stream events wait for the socket in
-   * `pipeEventsToSocket`, which never queues more than one batch.
+   * `WsEventWriter`, which never queues more than one batch.
    */
   private send(message: WsServerMessage): void {
     if (this.ws.readyState !== this.ws.OPEN) return;

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { HttpError } from '../errors.js';
-import { WS_PATH } from '../../protocol/index.js';
+import { HttpError, originNotAllowed } from '../../errors.js';
+import { WS_PATH } from '../../../protocol/index.js';
 
 /** What decides whether an upgrade may proceed. */
 export interface UpgradeGate {
@@ -27,7 +27,7 @@ export function checkUpgrade(req: IncomingMessage, gate: UpgradeGate): HttpError
   if (url.pathname !== WS_PATH) return new HttpError(404, 'not_found', `No WebSocket endpoint at ${url.pathname}; connect to ${WS_PATH}.`);
   const origin = req.headers.origin;
   if (origin !== undefined && !gate.isAllowedOrigin(origin)) {
-    return new HttpError(403, 'origin_not_allowed', `The origin ${origin} is not allowed to use this API; add it to ALLOWED_ORIGINS.`);
+    return originNotAllowed(origin);
   }
   if (TOKEN_PARAMS.some((name) => url.searchParams.has(name))) {
     return new HttpError(400, 'token_in_url', 'Tokens are not accepted in the URL; send {"type":"auth","token":"…"} as the first message.');
