@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { ConfigError } from '../config.js';
 import { hashPassword, isPasswordHash, verifyPassword } from './password.js';
 
+/** An `AUTH_USERS` file: `[{"username": "...", "password_hash": "scrypt$..."}]`. */
+const USERS_FILE = z.array(z.object({ username: z.string().min(1), password_hash: z.string().refine(isPasswordHash) }));
+
 /** One entry of an `AUTH_USERS` file. */
-export interface UserRecord {
-  username: string;
-  password_hash: string;
-}
+export type UserRecord = z.infer<typeof USERS_FILE>[number];
 
 /**
  * The users who may log in with a password. Checking a wrong username costs as much as a
@@ -29,12 +30,13 @@ export class UserStore {
     } catch (err) {
       throw new ConfigError(`AUTH_USERS: cannot read ${path} as JSON (${(err as Error).message}).`);
     }
-    if (!Array.isArray(records) || !records.every(isUserRecord)) {
+    const users = USERS_FILE.safeParse(records);
+    if (!users.success) {
       throw new ConfigError(
         `AUTH_USERS: ${path} must hold [{"username": "...", "password_hash": "scrypt$..."}]; make hashes with "npm run hash-password".`,
       );
     }
-    return new UserStore(records);
+    return new UserStore(users.data);
   }
 
   /** The development user `test`/`test`, as in the seed's examples. */
@@ -48,10 +50,4 @@ export class UserStore {
     const ok = await verifyPassword(password, hash ?? (await this.decoyHash));
     return ok && hash !== undefined ? username : undefined;
   }
-}
-
-function isUserRecord(value: unknown): value is UserRecord {
-  if (typeof value !== 'object' || value === null) return false;
-  const { username, password_hash } = value as Record<string, unknown>;
-  return typeof username === 'string' && username.length > 0 && typeof password_hash === 'string' && isPasswordHash(password_hash);
 }

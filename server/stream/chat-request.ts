@@ -1,5 +1,6 @@
 import type { Request } from 'express';
-import { ERROR_CODE } from '../../protocol/index.js';
+import { z } from 'zod';
+import type { ErrorCode } from '../../protocol/index.js';
 import { HttpError } from '../errors.js';
 import { isJsonRequest } from '../json-body.js';
 
@@ -13,22 +14,35 @@ export interface ChatRequest {
   requestId: string | undefined;
 }
 
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** What each defect of a body is answered with; the schema's issues carry the code as their message. */
+const DEFECTS = {
+  invalid_body: 'The body must be a JSON object: {"message": "…"}.',
+  missing_message: 'The body needs a "message" string.',
+  invalid_message: '"message" must be a string.',
+  empty_message: '"message" must not be empty.',
+  invalid_metadata: '"metadata" must be a JSON object.',
+  invalid_conversation_id: '"conversation_id" must be a string of 1 to 64 letters, digits, "-" or "_" (a UUID fits).',
+  invalid_request_id: '"request_id" must be a string of 1 to 64 letters, digits, "-" or "_" (a UUID fits).',
+} as const satisfies Partial<Record<ErrorCode, string>>;
+type Defect = keyof typeof DEFECTS;
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** An id field: absent (or null), or 1 to 64 URL-safe characters. */
+const id = (defect: Defect) => z.string({ error: defect }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error: defect }).nullish();
 
-/** The error code of each id field. */
-const INVALID_ID = { conversation_id: ERROR_CODE.invalidConversationId, request_id: ERROR_CODE.invalidRequestId } as const;
+const CHAT_BODY = z.object(
+  {
+    message: z
+      .string({ error: (issue) => (issue.input === undefined ? 'missing_message' : 'invalid_message') })
+      .refine((message) => message.trim() !== '', { error: 'empty_message' }),
+    metadata: z.record(z.string(), z.unknown(), { error: 'invalid_metadata' }).nullish(),
+    conversation_id: id('invalid_conversation_id'),
+    request_id: id('invalid_request_id'),
+  },
+  { error: 'invalid_body' },
+);
 
-function readId(body: Record<string, unknown>, field: keyof typeof INVALID_ID): string | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string' || !ID_PATTERN.test(value)) {
-    throw new HttpError(400, INVALID_ID[field], `"${field}" must be a string of 1 to 64 letters, digits, "-" or "_" (a UUID fits).`);
-  }
-  return value;
+function isDefect(message: string | undefined): message is Defect {
+  return message !== undefined && Object.hasOwn(DEFECTS, message);
 }
 
 /**
@@ -45,21 +59,18 @@ export function parseChatRequest(req: Request, maxMessageLength: number): ChatRe
  * @throws HttpError 400 for a malformed field, 413 for a message over `maxMessageLength`.
  */
 export function parseChatBody(body: unknown, maxMessageLength: number): ChatRequest {
-  if (!isPlainObject(body)) throw new HttpError(400, 'invalid_body', 'The body must be a JSON object: {"message": "…"}.');
-  const { message, metadata } = body;
-  if (message === undefined) throw new HttpError(400, 'missing_message', 'The body needs a "message" string.');
-  if (typeof message !== 'string') throw new HttpError(400, 'invalid_message', '"message" must be a string.');
-  if (message.trim() === '') throw new HttpError(400, 'empty_message', '"message" must not be empty.');
+  // An array is an object to zod's record but not a body; the schema sees only plain objects.
+  const parsed = CHAT_BODY.safeParse(Array.isArray(body) ? undefined : body);
+  if (!parsed.success) {
+    const defect = parsed.error.issues[0]?.message;
+    const code: Defect = isDefect(defect) ? defect : 'invalid_body';
+    throw new HttpError(400, code, DEFECTS[code]);
+  }
+  const { message, metadata, conversation_id, request_id } = parsed.data;
   let length = 0;
   for (const _ of message) length += 1; // code points, not UTF-16 units
   if (length > maxMessageLength) {
     throw new HttpError(413, 'message_too_long', `"message" has ${length} characters; the limit is ${maxMessageLength}.`);
   }
-  if (metadata !== undefined && metadata !== null && !isPlainObject(metadata)) throw new HttpError(400, 'invalid_metadata', '"metadata" must be a JSON object.');
-  return {
-    message,
-    metadata: isPlainObject(metadata) ? metadata : {},
-    conversationId: readId(body, 'conversation_id'),
-    requestId: readId(body, 'request_id'),
-  };
+  return { message, metadata: metadata ?? {}, conversationId: conversation_id ?? undefined, requestId: request_id ?? undefined };
 }

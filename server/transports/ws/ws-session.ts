@@ -7,7 +7,8 @@ import { parseChatBody } from '../../stream/chat-request.js';
 import type { ReadStart } from '../../stream/stream-service.js';
 import { sendWsStream } from './send-ws-stream.js';
 import { WsMessageBudget } from './ws-message-budget.js';
-import { WS_CLOSE, WS_PATH, type WsErrorMessage, type WsServerMessage } from '../../../protocol/index.js';
+import { WS_CLIENT_TYPE, WS_CLOSE, WS_PATH, type WsErrorMessage, type WsServerMessage } from '../../../protocol/index.js';
+import { WS_AUTH, WS_ENVELOPE, WS_RESUME, WS_STOP } from './ws-client-message.js';
 
 /** How long a new socket may take to send its `auth` message. */
 export const AUTH_TIMEOUT_MS = 10_000;
@@ -19,10 +20,6 @@ const CLOSE_ANSWER_MS = 1000;
 export interface WsSessionDeps {
   services: Services;
   rateLimit: RateLimit;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /**
@@ -64,15 +61,17 @@ export class WsChatSession {
   }
 
   private async handleMessage(data: RawData, isBinary: boolean): Promise<void> {
-    const message = isBinary ? undefined : parseJson(data.toString());
-    if (!isRecord(message) || typeof message.type !== 'string') {
-      const error = isBinary || message !== undefined
+    const json = isBinary ? undefined : parseJson(data.toString());
+    const envelope = WS_ENVELOPE.safeParse(json);
+    if (!envelope.success) {
+      const error = isBinary || json !== undefined
         ? new HttpError(400, 'invalid_message', 'Send JSON text messages of the form {"type": "auth" | "chat" | "resume" | "stop", …}.')
         : new HttpError(400, 'invalid_json', 'The message is not valid JSON.');
       if (this.claims) this.sendError(error);
       else this.refuse(error);
       return;
     }
+    const message = envelope.data;
     if (!this.claims) {
       this.authenticate(message);
       return;
@@ -84,36 +83,38 @@ export class WsChatSession {
     }
     const owner = this.claims.sub;
     switch (message.type) {
-      case 'chat': {
+      case WS_CLIENT_TYPE.chat: {
         const { maxMessageLength } = this.deps.services.config;
         // The rate limit counts before the stream caps and validation, as the HTTP middleware does.
         const admit = () => this.deps.rateLimit.hit(messageLimitKey(owner));
         return this.read(owner, async () => this.deps.services.streams.start(owner, parseChatBody(message, maxMessageLength)), admit);
       }
-      case 'resume': {
-        const lastEventId = typeof message.last_event_id === 'string' ? message.last_event_id : '';
+      case WS_CLIENT_TYPE.resume: {
+        const { last_event_id: lastEventId } = WS_RESUME.parse(message);
         return this.read(owner, () => this.deps.services.streams.resume(lastEventId, owner));
       }
-      case 'stop':
-        return this.stop(owner, message.stream_id);
-      case 'auth':
+      case WS_CLIENT_TYPE.stop:
+        return this.stop(owner, WS_STOP.parse(message).stream_id);
+      case WS_CLIENT_TYPE.auth:
         return this.sendError(new HttpError(400, 'already_authenticated', 'This socket is already authenticated; open a new one to use another token.'));
       default:
         return this.sendError(new HttpError(400, 'unknown_type', `Unknown message type ${quotePrefix(message.type)}; use "chat", "resume" or "stop".`));
     }
   }
 
-  private authenticate(message: Record<string, unknown>): void {
-    if (message.type !== 'auth') {
+  private authenticate(message: { type: string }): void {
+    const auth = WS_AUTH.safeParse(message);
+    if (!auth.success) {
       this.refuse(new HttpError(401, 'unauthorized', 'Authenticate first: send {"type":"auth","token":"<jwt>"} as the first message.'));
       return;
     }
-    if (typeof message.token !== 'string' || message.token === '') {
+    const { token } = auth.data;
+    if (token === undefined) {
       this.refuse(new HttpError(401, 'unauthorized', 'The auth message needs a "token" string; get one from /auth/login or /auth/guest.'));
       return;
     }
     try {
-      this.claims = this.deps.services.verifier.verify(message.token);
+      this.claims = this.deps.services.verifier.verify(token);
     } catch (err) {
       this.refuse(err);
       return;
@@ -149,11 +150,10 @@ export class WsChatSession {
     }
   }
 
-  private async stop(owner: string, streamId: unknown): Promise<void> {
-    const id = typeof streamId === 'string' ? streamId : '';
+  private async stop(owner: string, streamId: string): Promise<void> {
     try {
-      await this.deps.services.streams.stop(id, owner);
-      this.send({ type: 'stopped', stream_id: id });
+      await this.deps.services.streams.stop(streamId, owner);
+      this.send({ type: 'stopped', stream_id: streamId });
     } catch (err) {
       this.fail(err);
     }

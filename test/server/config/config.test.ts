@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../../server/config.js';
+import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../../../server/config.js';
 
 /** A secret as `openssl rand -hex 32` makes them. */
 const RANDOM_SECRET = '3f9a1c7e5b2d8046a1e9c3b7d5f20864e1a3c5b7d9f10325476a8c9e0b1d2f3a';
