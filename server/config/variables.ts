@@ -111,13 +111,19 @@ export const VARIABLES = {
   }),
   guestTokens: onOff('GUEST_TOKENS', ({ production }) => !production, '`on` outside production, `off` in production', 'whether `/auth/guest` issues tokens'),
   demoTokenDelayMs: wholeNumber('DEMO_TOKEN_DELAY_MS', 30, 0, 60_000, "pause between the demo agent's words"),
-  agent: oneOf('AGENT', AGENT_NAMES, AGENT_NAME.demo, 'the agent answering messages that name none: `demo` or `openai` (see [Agents and models](#agents-and-models))'),
+  agent: variable<AgentName>({
+    name: 'AGENT',
+    doc: 'the agent answering messages that name none: `demo` or `openai` (see [Agents and models](#agents-and-models))',
+    fallback: AGENT_NAME.demo,
+    expects: `name a built-in agent (${AGENT_NAMES.join(', ')})`,
+    schema: z.enum(AGENT_NAMES),
+  }),
   allowedAgents: variable<AgentName[] | undefined>({
     name: 'AGENTS',
     doc: 'comma-separated agents a request may choose with `metadata.agent`; must include `AGENT`',
     fallback: undefined,
     defaultText: '`AGENT` alone',
-    expects: `be a comma-separated list of built-in agents (${AGENT_NAMES.join(', ')})`,
+    expects: `name built-in agents (${AGENT_NAMES.join(', ')}), comma-separated`,
     schema: commaList.pipe(z.array(z.enum(AGENT_NAMES))).transform((names) => [...new Set(names)]),
   }),
   openaiBaseUrl: variable({
