@@ -2,7 +2,7 @@
 // @csspart, @cssproperty, @event) and its Lit `static properties`.
 export default {
   globs: ['widget/**/*.ts'],
-  exclude: ['widget/internal/**'],
+  exclude: ['widget/{api,chat,controllers,render}/**'],
   outdir: 'dist/widget',
   litelement: true,
   // Leave package.json alone; the manifest's place is documented in the README.

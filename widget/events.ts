@@ -1,7 +1,18 @@
-import type { ChatStatus, MessageStatus } from './internal/chat-state.js';
-import type { ChatError } from './stream-controller.js';
+import type { ChatStatus, MessageStatus } from './chat/chat-state.js';
 
 const BUBBLE = { bubbles: true, composed: true } as const;
+
+/** A failure, as `ngx-chat-error` reports it. */
+export interface ChatError {
+  /** The API's error code (`conversation_busy`, …), `reply_failed` for an `error` event, or the browser's error name. */
+  code: string;
+  /** What the reader was shown, in the widget's language. */
+  message: string;
+  /** The technical cause, in English. */
+  detail: string;
+  /** True when the widget gave up; false for a failure it recovers from by itself. */
+  fatal: boolean;
+}
 
 /** `ngx-chat-open`: the launcher panel opened. */
 export class NgxChatOpenEvent extends Event {

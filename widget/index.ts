@@ -4,7 +4,7 @@
  */
 export { NgxChat, type NgxChatMessage } from './ngx-chat.js';
 export { NgxChatCloseEvent, NgxChatErrorEvent, NgxChatMessageEvent, NgxChatOpenEvent, NgxChatSendEvent, NgxChatStatusEvent } from './events.js';
-export { CHAT_STATUS, MESSAGE_STATUS, type ChatStatus, type MessageStatus } from './internal/chat-state.js';
-export { BUILT_IN_STRINGS, type NgxChatStrings } from './internal/strings.js';
-export type { TokenProvider } from './internal/token-source.js';
-export type { ChatError } from './stream-controller.js';
+export { CHAT_STATUS, MESSAGE_STATUS, type ChatStatus, type MessageStatus } from './chat/chat-state.js';
+export { BUILT_IN_STRINGS, type NgxChatStrings } from './render/strings.js';
+export type { TokenProvider } from './api/token-source.js';
+export type { ChatError } from './events.js';

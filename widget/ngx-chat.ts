@@ -1,17 +1,17 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { NgxChatCloseEvent, NgxChatErrorEvent, NgxChatMessageEvent, NgxChatOpenEvent, NgxChatSendEvent, NgxChatStatusEvent } from './events.js';
-import { CHAT_STATUS, MESSAGE_STATUS, type ChatStatus, type MessageStatus } from './internal/chat-state.js';
-import { CopyButtons } from './internal/copy-buttons.js';
-import { announceIn } from './internal/live-region.js';
-import { markdownStyles } from './internal/markdown.styles.js';
-import { SessionStore } from './internal/session-store.js';
-import { resolveStrings, type NgxChatStrings } from './internal/strings.js';
-import { ICONS, renderLauncher, renderMessage } from './internal/templates.js';
-import { TokenSource, type TokenProvider } from './internal/token-source.js';
-import { ViewportFit } from './internal/viewport-fit.js';
+import { CHAT_STATUS, MESSAGE_STATUS, type ChatStatus, type MessageStatus } from './chat/chat-state.js';
+import { CopyButtonsController } from './controllers/copy-buttons-controller.js';
+import { announceIn } from './render/live-region.js';
+import { markdownStyles } from './render/markdown.styles.js';
+import { SessionStore } from './api/session-store.js';
+import { resolveStrings, type NgxChatStrings } from './render/strings.js';
+import { ICONS, renderLauncher, renderMessage } from './render/templates.js';
+import { TokenSource, type TokenProvider } from './api/token-source.js';
+import { ViewportFitController } from './controllers/viewport-fit-controller.js';
 import { ngxChatStyles } from './ngx-chat.styles.js';
-import { ScrollController } from './scroll-controller.js';
-import { StreamController } from './stream-controller.js';
+import { ScrollController } from './controllers/scroll-controller.js';
+import { StreamController } from './controllers/stream-controller.js';
 
 /** A message as the `messages` property reports it. */
 export interface NgxChatMessage {
@@ -145,11 +145,12 @@ export class NgxChat extends LitElement {
   });
 
   private readonly scroller = new ScrollController(this, () => this.renderRoot.querySelector<HTMLElement>('.log'));
-  private readonly viewport = new ViewportFit(this);
-  private readonly copyButtons = new CopyButtons();
+  private readonly copyButtons = new CopyButtonsController(this, () => this.text);
 
   constructor() {
     super();
+    // Registers itself with the element, which needs nothing more of it.
+    new ViewportFitController(this, () => this.mode === 'launcher' && this.opened);
     this.apiUrl = '';
     this.guest = false;
     this.mode = 'inline';
@@ -224,8 +225,6 @@ export class NgxChat extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('online', this.handleConnectivity);
     window.removeEventListener('offline', this.handleConnectivity);
-    this.viewport.follow(false);
-    this.copyButtons.dispose();
   }
 
   protected override firstUpdated(): void {
@@ -239,7 +238,6 @@ export class NgxChat extends LitElement {
       this.tokens.reset();
       void this.chat.restore();
     }
-    this.viewport.follow(this.mode === 'launcher' && this.opened);
   }
 
   // The log is role="log" but aria-live="off": the separate live region speaks whole sentences,
@@ -326,7 +324,7 @@ export class NgxChat extends LitElement {
 
   /** Copy buttons of code blocks (rendered outside Lit, hence one delegated listener). */
   private handleLogClick(event: MouseEvent): void {
-    this.copyButtons.handleClick(event, this.text);
+    this.copyButtons.handleClick(event);
   }
 }
 

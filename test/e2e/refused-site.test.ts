@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILT_IN_STRINGS } from '../../widget/internal/strings.js';
+import { BUILT_IN_STRINGS } from '../../widget/render/strings.js';
 import { VIEWPORT, launchChromium, saveScreenshot } from './support/browser.js';
 import { startDemoStack, type DemoStack } from './support/demo-stack.js';
 import { openLauncher, sendInWidget, waitForReply } from './support/widget-page.js';

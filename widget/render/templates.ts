@@ -1,5 +1,5 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
-import { MESSAGE_STATUS, type ChatMessage } from './chat-state.js';
+import { MESSAGE_STATUS, type ChatMessage } from '../chat/chat-state.js';
 import type { NgxChatStrings } from './strings.js';
 
 const icon = (path: TemplateResult<2>) => html`<svg width="20" height="20" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true" focusable="false">${path}</svg>`;

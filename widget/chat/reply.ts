@@ -1,9 +1,9 @@
 import type { EventSourceMessage } from '@microsoft/fetch-event-source';
 import { STREAM_EVENT, type ChunkData, type EndData, type ErrorData, type StartData } from '../../protocol/index.js';
-import { StreamInterruptedError } from './api-client.js';
+import { StreamInterruptedError } from '../api/api-errors.js';
 import { MESSAGE_STATUS, type ChatMessage, type MessageStatus } from './chat-state.js';
 import { SentenceAnnouncer } from './sentence-announcer.js';
-import type { SavedReply } from './session-store.js';
+import type { SavedReply } from '../api/session-store.js';
 
 /** What applying an event did, for the controller to react to. */
 export type Applied =

@@ -1,6 +1,7 @@
 import { WS_CLIENT_TYPE, WS_SERVER_TYPE, isTerminal, type WsClientMessage, type WsErrorMessage, type WsServerMessage } from '../../protocol/index.js';
-import { ApiError, StreamInterruptedError, apiEndpoint } from './api-client.js';
-import type { StreamAttempt, StreamTransport } from './stream-connection.js';
+import { apiEndpoint } from './api-client.js';
+import { ApiError, StreamInterruptedError } from './api-errors.js';
+import type { StreamAttempt, StreamTransport } from './sse-transport.js';
 
 /** What the socket's messages go to while an attempt is reading. */
 type Handler = (message: WsServerMessage) => void;
@@ -20,7 +21,7 @@ function socketUrl(apiUrl: string): string {
  * A new token (after a 401) gets a new socket; aborting an attempt drops the socket, since the
  * server would go on sending the abandoned stream on it.
  */
-export class WsConnection implements StreamTransport {
+export class WsTransport implements StreamTransport {
   private socket: WebSocket | undefined;
   /** What the socket authenticated with: the URL and token it may be reused for. */
   private key = '';

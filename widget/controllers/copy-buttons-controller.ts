@@ -1,17 +1,34 @@
-import type { NgxChatStrings } from './strings.js';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { NgxChatStrings } from '../render/strings.js';
 
 /** How long a copy button says "Copied", in ms. */
 const COPIED_MS = 1500;
 
-/** The copy buttons of rendered code blocks, handled by one delegated click listener on the log. */
-export class CopyButtons {
+/**
+ * The copy buttons of rendered code blocks, handled by one delegated click listener on the log
+ * ({@link handleClick}); pending label resets are cancelled when the element leaves the page.
+ */
+export class CopyButtonsController implements ReactiveController {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
+  constructor(
+    host: ReactiveControllerHost,
+    private readonly strings: () => NgxChatStrings,
+  ) {
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+
   /** Copies the code next to a clicked copy button, and says so on the button for a moment. */
-  handleClick(event: MouseEvent, strings: NgxChatStrings): void {
+  handleClick(event: MouseEvent): void {
     const button = event.target instanceof Element ? event.target.closest('button.copy') : null;
     const code = button?.parentElement?.querySelector('code')?.textContent;
     if (!button || code === undefined || code === null) return;
+    const strings = this.strings();
     navigator.clipboard.writeText(code).then(
       () => {
         button.textContent = strings.copied;
@@ -24,11 +41,5 @@ export class CopyButtons {
       // No clipboard permission (an insecure page, a denied prompt): the code stays selectable.
       () => undefined,
     );
-  }
-
-  /** Cancels pending label resets (the element left the page). */
-  dispose(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
   }
 }

@@ -1,4 +1,5 @@
-import { ApiError, ConfigurationError, apiEndpoint, fetchJson } from './api-client.js';
+import { apiEndpoint, fetchJson } from './api-client.js';
+import { ApiError, ConfigurationError } from './api-errors.js';
 import type { SessionStore } from './session-store.js';
 
 /** Supplies a bearer token; may return a promise. */

@@ -1,28 +1,21 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { EventSourceMessage } from '@microsoft/fetch-event-source';
-import type { ConversationView, MessageView } from '../protocol/index.js';
-import { ApiError, FAILURE, authorizedJson, classifyFailure, failureMessage, isOriginAllowed } from './internal/api-client.js';
-import { RETRY_POLICY, backoffDelay, waitToRetry } from './internal/backoff.js';
-import { CHAT_STATUS, MESSAGE_STATUS, type ChatMessage, type ChatStatus, type MessageStatus } from './internal/chat-state.js';
-import { MarkdownView } from './internal/markdown-view.js';
-import { Reply, newRequestId, type ReplyPosition } from './internal/reply.js';
-import type { SessionStore } from './internal/session-store.js';
-import { SSE_TRANSPORT, type StreamTransport } from './internal/stream-connection.js';
-import type { NgxChatStrings } from './internal/strings.js';
-import type { TokenSource } from './internal/token-source.js';
-import { WsConnection } from './internal/ws-connection.js';
-
-/** A failure, as reported in `ngx-chat-error`. */
-export interface ChatError {
-  /** The API's error code (`conversation_busy`, …), `reply_failed` for an `error` event, or the browser's error name. */
-  code: string;
-  /** What the reader was shown, in the widget's language. */
-  message: string;
-  /** The technical cause, in English. */
-  detail: string;
-  /** True when the widget gave up; false for a failure it recovers from by itself. */
-  fatal: boolean;
-}
+import type { ConversationView, MessageView } from '../../protocol/index.js';
+import { isOriginAllowed } from '../api/api-client.js';
+import { ApiError } from '../api/api-errors.js';
+import { authorizedJson } from '../api/authorized-json.js';
+import type { SessionStore } from '../api/session-store.js';
+import { SSE_TRANSPORT, type StreamTransport } from '../api/sse-transport.js';
+import type { TokenSource } from '../api/token-source.js';
+import { WsTransport } from '../api/ws-transport.js';
+import { waitToRetry } from '../chat/backoff.js';
+import { CHAT_STATUS, MESSAGE_STATUS, type ChatMessage, type ChatStatus, type MessageStatus } from '../chat/chat-state.js';
+import { failureMessage } from '../chat/failures.js';
+import { Reply, type ReplyPosition } from '../chat/reply.js';
+import { OriginRefusedError, ReplyRunner } from '../chat/reply-runner.js';
+import type { ChatError } from '../events.js';
+import { MarkdownView } from '../render/markdown-view.js';
+import type { NgxChatStrings } from '../render/strings.js';
 
 /** What the controller needs from its element. */
 export interface StreamControllerOptions {
@@ -41,9 +34,9 @@ export interface StreamControllerOptions {
 }
 
 /**
- * Sends messages and streams the replies into `messages`: retries with backoff and
- * `Last-Event-ID`, refreshes the token once on a 401, stops, and restores a conversation after a
- * page reload. Draws nothing; the element renders `messages` and `status`.
+ * Sends messages and streams the replies into `messages` (each read to its end by a
+ * {@link ReplyRunner}), stops, and restores a conversation after a page reload. Draws nothing;
+ * the element renders `messages` and `status`.
  */
 export class StreamController implements ReactiveController {
   /** The conversation as shown, oldest first. */
@@ -58,7 +51,7 @@ export class StreamController implements ReactiveController {
   private frame = 0;
   private nextKey = 0;
   /** The WebSocket kept between replies, while `transport` is `ws`. */
-  private socket: WsConnection | undefined;
+  private socket: WsTransport | undefined;
   /** The DELETE of the last stopped stream: a new message waits for it, or the API would still find the conversation busy. */
   private stopping: Promise<void> = Promise.resolve();
 
@@ -171,7 +164,7 @@ export class StreamController implements ReactiveController {
 
   /** The transport the element asks for now; switching away from `ws` closes its socket. */
   private get transport(): StreamTransport {
-    if (this.settings.transport === 'ws') return (this.socket ??= new WsConnection());
+    if (this.settings.transport === 'ws') return (this.socket ??= new WsTransport());
     this.socket?.close();
     this.socket = undefined;
     return SSE_TRANSPORT;
@@ -207,53 +200,28 @@ export class StreamController implements ReactiveController {
   /** Reads the reply's stream until its end, retrying what can be retried. */
   private async pump(reply: Reply, signal: AbortSignal): Promise<void> {
     await this.stopping;
-    let failures = 0;
-    let refresh = false;
-    let refreshed = false;
-    while (!signal.aborted && !reply.done) {
-      try {
-        const token = refresh ? await this.options.tokens.refresh(signal) : await this.options.tokens.get(signal);
-        refresh = false;
-        await this.transport.read({
-          apiUrl: this.settings.apiUrl,
-          token,
-          lastEventId: reply.lastEventId,
-          body: { message: reply.prompt, metadata: this.settings.metadata, conversation_id: this.conversationId, request_id: reply.requestId },
-          signal,
-          onEvent: (event) => this.handle(reply, event),
-          isDone: () => reply.done,
-        });
-        return;
-      } catch (err) {
-        if (signal.aborted || reply.done) return;
-        if (reply.takeProgress()) {
-          failures = 0;
-          refreshed = false;
-        }
-        const failure = classifyFailure(err);
-        if (failure === FAILURE.auth && !refreshed) {
-          refresh = refreshed = true;
-          continue;
-        }
-        if (failure === FAILURE.fatal || failure === FAILURE.auth) throw err;
-        if (failure === FAILURE.network && (await isOriginAllowed(this.settings.apiUrl, signal)) === false) {
-          const refusal = new ApiError(403, 'origin_not_allowed', `The API does not allow the origin ${location.origin}; add it to ALLOWED_ORIGINS.`);
-          // The reader sees "not allowed"; the site's developer looks in the console for what to change.
-          console.error(`ngx-chat: the API at ${this.settings.apiUrl} refuses this page's origin; add ${location.origin} to its ALLOWED_ORIGINS.`);
-          throw refusal;
-        }
-        // A busy conversation ended that request's stream with an error; the retry needs a new id.
-        if (err instanceof ApiError && err.status === 409) reply.requestId = newRequestId();
-        if (navigator.onLine) failures += 1;
-        if (failures > RETRY_POLICY.maxFailures) throw err;
-        const delay = backoffDelay(failures, err instanceof ApiError ? err.retryAfterMs : undefined);
-        this.rateLimitedUntil = err instanceof ApiError && err.status === 429 ? Date.now() + delay : undefined;
+    await this.runner(reply).run(reply, signal);
+  }
+
+  private runner(reply: Reply): ReplyRunner {
+    return new ReplyRunner({
+      tokens: this.options.tokens,
+      transport: () => this.transport,
+      request: () => ({
+        apiUrl: this.settings.apiUrl,
+        body: { message: reply.prompt, metadata: this.settings.metadata, conversation_id: this.conversationId, request_id: reply.requestId },
+      }),
+      onEvent: (event) => this.handle(reply, event),
+      onWait: (wait) => {
+        this.rateLimitedUntil = wait?.rateLimited ? Date.now() + wait.delayMs : undefined;
+        if (!wait) return;
         this.setStatus(CHAT_STATUS.reconnecting);
-        this.report(err, false);
-        await waitToRetry(delay, signal);
-        this.rateLimitedUntil = undefined;
-      }
-    }
+        this.report(wait.error, false);
+      },
+      online: () => navigator.onLine,
+      originAllowed: isOriginAllowed,
+      wait: waitToRetry,
+    });
   }
 
   private handle(reply: Reply, event: EventSourceMessage): void {
@@ -307,7 +275,11 @@ export class StreamController implements ReactiveController {
   }
 
   private fail(reply: Reply, err: unknown): void {
-    const message = failureMessage(err, this.strings);
+    if (err instanceof OriginRefusedError) {
+      // The reader sees "not allowed"; the site's developer looks in the console for what to change.
+      console.error(`ngx-chat: the API at ${err.apiUrl} refuses this page's origin; add ${location.origin} to its ALLOWED_ORIGINS.`);
+    }
+    const message = failureMessage(err, this.strings, navigator.onLine);
     if (reply.done) return;
     this.end(reply, MESSAGE_STATUS.error, message, message);
     this.report(err, true);
@@ -315,7 +287,7 @@ export class StreamController implements ReactiveController {
 
   private report(err: unknown, fatal: boolean): void {
     const code = err instanceof ApiError ? err.code : err instanceof Error ? err.name : 'unknown';
-    const message = fatal ? failureMessage(err, this.strings) : this.retryMessage();
+    const message = fatal ? failureMessage(err, this.strings, navigator.onLine) : this.retryMessage();
     this.options.onError({ code, message, detail: String(err instanceof Error ? err.message : err), fatal });
   }
 

@@ -1,5 +1,6 @@
 import { fetchEventSource, type EventSourceMessage } from '@microsoft/fetch-event-source';
-import { ApiError, StreamInterruptedError, apiEndpoint } from './api-client.js';
+import { apiEndpoint } from './api-client.js';
+import { ApiError, StreamInterruptedError } from './api-errors.js';
 import { BufferingDetector } from './buffering-detector.js';
 
 /** The body of a new turn: the fields of `POST /stream/chat` (`message` is absent only when resuming). */

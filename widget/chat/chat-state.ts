@@ -1,5 +1,5 @@
 import { MESSAGE_STATUS, type MessageStatus } from '../../protocol/index.js';
-import type { MarkdownView } from './markdown-view.js';
+import type { MarkdownView } from '../render/markdown-view.js';
 
 /** What the widget is doing, as reported by `ngx-chat-status`. */
 export const CHAT_STATUS = {

@@ -1,19 +1,35 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
 /**
  * Sizes the full-screen launcher panel to the visual viewport, which shrinks when the on-screen
  * keyboard opens while the layout viewport (and `100dvh`) may not, so the input stays in view.
- * Sets custom properties through the CSSOM, which a strict CSP allows (a `style` attribute in
- * markup it would not).
+ * Follows the viewport after each update while `active()` says so, and stops when the element
+ * leaves the page. Sets custom properties through the CSSOM, which a strict CSP allows (a
+ * `style` attribute in markup it would not).
  */
-export class ViewportFit {
-  private active = false;
+export class ViewportFitController implements ReactiveController {
+  private following = false;
 
-  constructor(private readonly host: HTMLElement) {}
+  /** @param active Whether the panel is full screen now (the launcher's panel, open). */
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly active: () => boolean,
+  ) {
+    host.addController(this);
+  }
 
-  /** Follows the visual viewport while `on`; clears the properties when off. */
-  follow(on: boolean): void {
+  hostUpdated(): void {
+    this.follow(this.active());
+  }
+
+  hostDisconnected(): void {
+    this.follow(false);
+  }
+
+  private follow(on: boolean): void {
     const viewport = window.visualViewport;
-    if (!viewport || on === this.active) return;
-    this.active = on;
+    if (!viewport || on === this.following) return;
+    this.following = on;
     if (on) {
       viewport.addEventListener('resize', this.update);
       viewport.addEventListener('scroll', this.update);
