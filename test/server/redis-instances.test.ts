@@ -154,4 +154,22 @@ withRedis('when Redis goes away', () => {
       await own.close();
     }
   });
+
+  it('keeps limiting password guesses on each instance while Redis is down', async () => {
+    const own = await startTestRedis({ own: true });
+    const api = await startTestApi({ REDIS_URL: own.url, LOGIN_RATE_LIMIT_PER_MINUTE: '10' });
+    try {
+      await own.stop();
+      const guess = () => fetch(`${api.url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'test', password: 'guess' }) });
+      const answers: Response[] = [];
+      for (let i = 0; i < 14; i += 1) answers.push(await guess());
+      expect(answers.map((res) => res.status)).toEqual([...Array(10).fill(401), ...Array(4).fill(429)]);
+      const limited = answers.at(-1)!;
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await limited.json()).error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/^Too many login attempts; retry in \d+ s\.$/) });
+    } finally {
+      await api.close();
+      await own.close();
+    }
+  });
 });
