@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BlockingPool } from '../../../server/stores/redis-blocking-pool.js';
 import { streamKeysById } from '../../../server/stores/redis-event-log-scripts.js';
 import { StoreUnavailableError } from '../../../server/stores/store-errors.js';
 import { canStartRedisServer, redisAvailability, startTestRedis, type TestRedis } from '../../support/redis-server.js';
@@ -128,5 +129,45 @@ describe.skipIf(!redisAvailability().available || !canStartRedisServer())('Redis
     await freshWriter.close();
     expect((await readAll(other, fresh.streamId)).map((event) => event.seq)).toEqual([1, 2]);
     expect(await other.get(randomUUID())).toBeUndefined();
+  });
+});
+
+describe.skipIf(!redisAvailability().available || !canStartRedisServer())('RedisEventLog when Redis stalls', () => {
+  let redis: TestRedis;
+  const harness = new RedisHarness(() => redis.url);
+  beforeAll(async () => {
+    redis = await startTestRedis({ own: true });
+  });
+  afterEach(async () => {
+    redis.thaw();
+    await harness.cleanup();
+  });
+  afterAll(() => redis.close());
+
+  it('fails a read waiting on a frozen Redis, so its reader can say so and resume later', async () => {
+    const producer = harness.eventLog(FAST);
+    const record = newRecord();
+    const writer = await openWriter(producer, record);
+    await writer.append('start', '{}');
+    const reader = followStepwise(harness.eventLog(FAST), record.streamId, 0, new AbortController().signal);
+    expect((await reader.next()).value).toHaveLength(1);
+    const waiting = reader.next();
+    redis.freeze();
+    await within(expect(waiting).rejects.toBeInstanceOf(StoreUnavailableError), 10_000, 'the read kept waiting on the frozen Redis');
+    redis.thaw();
+    await writer.append('end', '{}');
+    expect((await readAll(harness.eventLog(FAST), record.streamId)).map((event) => event.event)).toEqual(['start', 'end']);
+  });
+
+  it('gives up opening a blocking connection to a frozen Redis, which accepts it but never answers', async () => {
+    const client = harness.client();
+    await eventually(() => client.ping());
+    const pool = new BlockingPool(client, { maxConnections: 2, maxIdle: 1 });
+    try {
+      redis.freeze();
+      await within(expect(pool.acquire()).rejects.toBeInstanceOf(StoreUnavailableError), 10_000, 'the connection kept waiting on the frozen Redis');
+    } finally {
+      pool.close();
+    }
   });
 });
