@@ -34,7 +34,7 @@ export function createApp(services: Services): Express {
   const limits = {
     loginPerMinute: config.loginRateLimitPerMinute,
     guestPerMinute: config.guestRateLimitPerMinute,
-    store: services.rateLimitStore,
+    counters: services.rateLimitCounters,
     log: services.log,
   };
   const auth = requireAuth(services.verifier);

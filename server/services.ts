@@ -1,4 +1,3 @@
-import type { Store } from 'express-rate-limit';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Agent } from './agents/agent.js';
 import { createOrchestrator } from './agents/create-orchestrator.js';
@@ -9,7 +8,7 @@ import { UserStore } from './auth/user-store.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
-import { messageRateLimit, redisRateLimitStore, type RateLimit } from './rate-limits.js';
+import { memoryCounters, messageRateLimit, redisCounters, type RateLimit, type RateLimitCounters } from './rate-limits.js';
 import { OpenStreams } from './stream/open-streams.js';
 import { StreamService } from './stream/stream-service.js';
 import type { ConversationStore } from './stores/conversation-store.js';
@@ -37,8 +36,8 @@ export interface Services {
   drain(): void;
   /** Waits for the running replies to finish, up to `ms`; true when they all did. */
   settle(ms: number): Promise<boolean>;
-  /** Where rate-limit counters live: Redis when configured (one limit across instances), else this process. */
-  rateLimitStore: ((prefix: string) => Store) | undefined;
+  /** Where rate-limit counts live: Redis when configured (one limit across instances, per instance while it is down), else this process. */
+  rateLimitCounters: RateLimitCounters;
   /** `RATE_LIMIT_PER_MINUTE`: new messages per user, counted once for HTTP and WebSocket. */
   messageLimit: RateLimit;
   /** Picks the agent for each message. */
@@ -77,8 +76,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const { events, conversations } = stores;
   let draining = false;
   const openStreams = new OpenStreams({ perUser: config.maxConcurrentStreamsPerUser, perGuestAddress: config.maxConcurrentGuestStreamsPerIp, total: config.maxOpenStreams });
-  const rateLimitStore = stores.redis ? redisRateLimitStore(stores.redis) : undefined;
-  const messageLimit = messageRateLimit(config.rateLimitPerMinute, { store: rateLimitStore, log });
+  const rateLimitCounters = stores.redis ? redisCounters(stores.redis) : memoryCounters;
+  const messageLimit = messageRateLimit(config.rateLimitPerMinute, { counters: rateLimitCounters, log });
   const services: Services = {
     config,
     log,
@@ -106,7 +105,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       clearTimeout(timer);
       return settled;
     },
-    rateLimitStore,
+    rateLimitCounters,
     messageLimit,
     orchestrator: createOrchestrator(config, log, overrides.agent),
     // Made once the services exist, since it works with them; read-only from then on.
@@ -129,7 +128,6 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       await Promise.all(jobs);
       // Readers still hold the last events (each job ended with a terminal one); let them write them.
       for (let waited = 0; openStreams.size > 0 && waited < READER_DRAIN_MS; waited += 10) await sleep(10);
-      messageLimit.close();
       await stores.close();
     },
   };

@@ -46,7 +46,10 @@ export interface ConversationStore {
    * @throws StoreFullError (memory store) when a new conversation finds no room.
    */
   beginTurn(turn: TurnStart): Promise<ConversationMessage[]>;
-  /** Records how the assistant's reply ended and frees the conversation for the next message. */
+  /**
+   * Records how the assistant's reply ended and frees the conversation for the next message. The
+   * first end counts: a reply that is no longer `streaming` stays as it is.
+   */
   endTurn(conversationId: string, streamId: string, content: string, status: Exclude<MessageStatus, 'streaming'>): Promise<void>;
   /** Releases timers and connections. */
   close(): Promise<void>;

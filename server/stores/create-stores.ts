@@ -41,7 +41,7 @@ export function createStores(config: Config, log: Logger, overrides: Partial<Pic
   const events =
     overrides.events ??
     (client
-      ? new RedisEventLog(client, { retentionS: config.streamRetentionS, onError })
+      ? new RedisEventLog(client, { retentionS: config.streamRetentionS, retryAppendsForMs: config.streamTimeoutMs, onError })
       : new MemoryEventLog({ retentionS: config.streamRetentionS, maxStreams: config.maxRetainedStreams, maxFinishedPerUser: config.maxRetainedStreamsPerUser, admit }));
   return {
     events,

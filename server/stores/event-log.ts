@@ -25,14 +25,20 @@ export interface StreamWriter {
   /**
    * Appends the next event and returns it with its `seq`: at once in memory, as a promise when
    * the log is remote. Awaiting only a promise spares the producer a microtask hop per event.
+   * Given `retry`, a remote log that cannot reach its store tries again, with growing pauses,
+   * until the stream's timeout or until `retry` aborts; without it, it fails at once.
+   * @throws StreamEndedError (remote log) when a reader or sweep ended the stream already.
    */
-  append(event: StreamEventName, data: string): StoredEvent | Promise<StoredEvent>;
+  append(event: StreamEventName, data: string, retry?: AbortSignal): StoredEvent | Promise<StoredEvent>;
   /**
    * Calls `listener` once when anyone, on any instance, asks the stream to stop (at once if that
    * has happened already). Returns the function that removes it.
    */
   onStop(listener: () => void): () => void;
-  /** Ends production: the log is kept for its retention time, then dropped. */
+  /**
+   * Ends production: the log is kept for its retention time, then dropped. A remote log ends a
+   * stream closed without its terminal event with an `error` event: none is finished without one.
+   */
   close(): Promise<void>;
 }
 

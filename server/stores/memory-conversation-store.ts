@@ -98,7 +98,7 @@ export class MemoryConversationStore implements ConversationStore {
   async endTurn(conversationId: string, streamId: string, content: string, status: Exclude<MessageStatus, 'streaming'>): Promise<void> {
     const entry = this.live(conversationId);
     const message = entry?.conversation.messages.find((candidate) => candidate.stream_id === streamId);
-    if (!entry || !message) return;
+    if (!entry || message?.status !== 'streaming') return;
     message.content = content;
     message.status = status;
     this.touch(entry);

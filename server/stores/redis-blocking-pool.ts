@@ -10,6 +10,12 @@ export interface BlockingPoolOptions {
 }
 
 /**
+ * Longest a new connection may take to be ready, in ms. A stalled Redis (a paused process)
+ * accepts TCP connections but never answers the ready check, which has no timeout of its own.
+ */
+const READY_TIMEOUT_MS = 1500;
+
+/**
  * Connections for blocking `XREAD`s. A blocking command occupies its whole connection, so each
  * waiting reader needs its own; the pool hands them out for one `XREAD` at a time and keeps a few
  * idle ones so that readers waking on every chunk don't reconnect each time. Past
@@ -79,13 +85,19 @@ export class BlockingPool {
     // 'error' event from crashing the process, and logging it again per connection would be noise.
     connection.on('error', () => undefined);
     this.leased.add(connection);
+    let giveUp: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      giveUp = setTimeout(() => reject(new Error(`The connection was not ready after ${READY_TIMEOUT_MS} ms.`)), READY_TIMEOUT_MS);
+    });
     try {
-      await connection.connect();
+      await Promise.race([connection.connect(), timedOut]);
       return connection;
     } catch (err) {
       this.leased.delete(connection);
       connection.disconnect();
       throw new StoreUnavailableError({ cause: err });
+    } finally {
+      clearTimeout(giveUp);
     }
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { StreamRecord } from './event-log.js';
 import { LuaScript } from './redis-client.js';
+import { conversationKeys, END_TURN_LUA } from './redis-conversation-scripts.js';
 
 /**
  * The keys of one stream. Every script that finishes a stream takes {@link StreamKeys.all} as
@@ -17,77 +18,162 @@ export interface StreamKeys {
   stop: string;
   /** The `(owner, request_id)` claim, whose value is the stream id. */
   request: string;
-  /** `[info, events, alive, stop, request]`. */
+  /** Sorted set, shared by all streams, of the unfinished ones by when their heartbeat lapses: what the sweep looks through. */
+  live: string;
+  /** The conversation's keys, whose turn ends with the stream. */
+  conversation: string;
+  messages: string;
+  turn: string;
+  /** `[info, events, alive, stop, request, live, conversation, messages, turn]`. */
   all: string[];
 }
 
-/** The keys of a stream, from its id alone (all but the request claim). */
-export function streamKeysById(prefix: string, streamId: string): Omit<StreamKeys, 'request' | 'all'> {
+/** The keys of a stream, from its id alone (all but the request claim and the conversation's). */
+export function streamKeysById(prefix: string, streamId: string): Pick<StreamKeys, 'info' | 'events' | 'alive' | 'stop' | 'live'> {
   const base = `${prefix}stream:${streamId}`;
-  return { info: base, events: `${base}:events`, alive: `${base}:alive`, stop: `${base}:stop` };
+  return { info: base, events: `${base}:events`, alive: `${base}:alive`, stop: `${base}:stop`, live: liveStreamsKey(prefix) };
+}
+
+/** The sorted set of unfinished streams. */
+export function liveStreamsKey(prefix: string): string {
+  return `${prefix}streams:live`;
 }
 
 /** All the keys of a stream. */
 export function streamKeys(prefix: string, record: StreamRecord): StreamKeys {
   // Hashed so that any owner or request id (colons, long strings) makes a fixed-size, unambiguous key.
   const claim = createHash('sha256').update(`${record.owner}\n${record.requestId}`).digest('hex');
-  const keys = { ...streamKeysById(prefix, record.streamId), request: `${prefix}request:${claim}` };
-  return { ...keys, all: [keys.info, keys.events, keys.alive, keys.stop, keys.request] };
+  const { conversation, messages, turn } = conversationKeys(prefix, record.conversationId);
+  const keys = { ...streamKeysById(prefix, record.streamId), request: `${prefix}request:${claim}`, conversation, messages, turn };
+  return { ...keys, all: [keys.info, keys.events, keys.alive, keys.stop, keys.request, keys.live, conversation, messages, turn] };
 }
 
-/** Marks the stream finished and gives every key but the heartbeat the retention TTL in ARGV[n]. */
-const FINISH = `
-local function finish(retention)
-  redis.call('HSET', KEYS[1], 'finished', '1')
-  redis.call('DEL', KEYS[3])
-  for i = 1, #KEYS do
-    if i ~= 3 then redis.call('EXPIRE', KEYS[i], retention) end
-  end
+/** Lua: Redis's clock in ms, the one clock every instance shares. */
+const NOW_MS = `
+local function now_ms()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 end
 `;
 
 /**
- * KEYS request, info, alive; ARGV streamId, record JSON, active TTL s, heartbeat TTL ms.
+ * Lua, for scripts given {@link StreamKeys.all}: `finish(stream_id, retention, name, data)` marks
+ * the stream finished — its last event, named `name` with payload `data`, being its terminal one
+ * — gives its keys the retention TTL, and ends its turn in the conversation with the text of its
+ * chunks. That the finished flag only ever comes with a terminal event, and with the end of the
+ * turn, is what lets no reader wait forever and no conversation stay busy.
+ */
+const FINISH = `${END_TURN_LUA}
+local function logged_text()
+  local parts = {}
+  for _, entry in ipairs(redis.call('XRANGE', KEYS[2], '-', '+')) do
+    if entry[2][2] == 'chunk' then
+      local ok, chunk = pcall(cjson.decode, entry[2][4])
+      if ok and type(chunk.content) == 'string' then parts[#parts + 1] = chunk.content end
+    end
+  end
+  return table.concat(parts)
+end
+
+local function outcome(name, data)
+  if name ~= 'end' then return 'error' end
+  local ok, ended = pcall(cjson.decode, data)
+  if ok and ended.status == 'cancelled' then return 'cancelled' end
+  return 'completed'
+end
+
+local function finish(stream_id, retention, name, data)
+  redis.call('HSET', KEYS[1], 'finished', '1')
+  redis.call('DEL', KEYS[3])
+  redis.call('ZREM', KEYS[6], stream_id)
+  for i = 1, 5 do
+    if i ~= 3 then redis.call('EXPIRE', KEYS[i], retention) end
+  end
+  end_turn(KEYS[7], KEYS[8], KEYS[9], stream_id, logged_text(), outcome(name, data), 0)
+end
+`;
+
+/** The error reply of a script that refuses to write to a stream someone else ended. */
+export const ENDED_REPLY = 'ENDED';
+
+/**
+ * Lua, for scripts given {@link StreamKeys.all}: `written(seq, name, data)` is true when entry
+ * `seq` is already that event (an earlier attempt whose reply was lost, in a timeout), false when
+ * there is no entry `seq`; any other entry there means someone else ended the stream, and the
+ * script fails with {@link ENDED_REPLY}. So a retried append never writes twice, and a producer
+ * taken for dead never writes over the error that ended its stream.
+ */
+const WRITTEN = `
+local function written(seq, name, data)
+  local id = '0-' .. seq
+  local entry = redis.call('XRANGE', KEYS[2], id, id)[1]
+  if entry == nil then
+    if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then
+      return redis.error_reply('${ENDED_REPLY} the stream was ended without this producer')
+    end
+    return false
+  end
+  if entry[2][2] == name and entry[2][4] == data then return true end
+  return redis.error_reply('${ENDED_REPLY} event ' .. seq .. ' was written by someone else')
+end
+`;
+
+/**
+ * KEYS request, info, alive, live; ARGV stream id, record JSON, active TTL s, heartbeat TTL ms.
  * Returns the stream id that already holds the claim, or nil after opening the stream.
  */
-export const OPEN = new LuaScript(`
+export const OPEN = new LuaScript(`${NOW_MS}
 local existing = redis.call('GET', KEYS[1])
 if existing then return existing end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
 redis.call('HSET', KEYS[2], 'record', ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('SET', KEYS[3], '1', 'PX', ARGV[4])
+redis.call('ZADD', KEYS[4], now_ms() + tonumber(ARGV[4]), ARGV[1])
 return false
 `);
 
 /**
- * KEYS events; ARGV max length, entry id, event, data, active TTL s. The explicit id makes a
- * second append with the same seq fail, which is what keeps one producer and one interrupting
- * reader from both writing event n.
+ * KEYS all; ARGV max length, seq, event, data, active TTL s. Appends a non-terminal event with the
+ * explicit id `0-<seq>`, once (see `written`).
  */
-export const APPEND = new LuaScript(`
-local id = redis.call('XADD', KEYS[1], 'MAXLEN', ARGV[1], ARGV[2], 'event', ARGV[3], 'data', ARGV[4])
-redis.call('EXPIRE', KEYS[1], ARGV[5])
-return id
+export const APPEND = new LuaScript(`${WRITTEN}
+local done = written(ARGV[2], ARGV[3], ARGV[4])
+if type(done) == 'table' then return done end
+if not done then
+  redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[1], '0-' .. ARGV[2], 'event', ARGV[3], 'data', ARGV[4])
+  redis.call('EXPIRE', KEYS[2], ARGV[5])
+end
+return 1
 `);
 
 /**
- * KEYS all; ARGV heartbeat TTL ms, active TTL s. Returns -1 when the stream is already over
- * (a reader declared it interrupted), else 1 when a stop was asked for, else 0.
+ * KEYS all; ARGV stream id, max length, seq, event, data, retention s. Appends the terminal event
+ * and finishes the stream in one step (see `finish`), once (see `written`).
  */
-export const HEARTBEAT = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then return -1 end
-redis.call('SET', KEYS[3], '1', 'PX', ARGV[1])
-redis.call('EXPIRE', KEYS[1], ARGV[2])
-redis.call('EXPIRE', KEYS[2], ARGV[2])
-redis.call('EXPIRE', KEYS[5], ARGV[2])
-return redis.call('EXISTS', KEYS[4])
+export const APPEND_TERMINAL = new LuaScript(`${FINISH}${WRITTEN}
+local done = written(ARGV[3], ARGV[4], ARGV[5])
+if type(done) == 'table' then return done end
+if not done then
+  redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], '0-' .. ARGV[3], 'event', ARGV[4], 'data', ARGV[5])
+  finish(ARGV[1], ARGV[6], ARGV[4], ARGV[5])
+end
+return 1
 `);
 
-/** KEYS all; ARGV retention s. */
-export const CLOSE = new LuaScript(`${FINISH}
-finish(ARGV[1])
-return 1
+/**
+ * KEYS all; ARGV stream id, heartbeat TTL ms, active TTL s. Returns -1 when the stream is already
+ * over (a reader or sweep ended it, taking this producer for dead), else 1 when a stop was asked
+ * for, else 0.
+ */
+export const HEARTBEAT = new LuaScript(`${NOW_MS}
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then return -1 end
+redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
+redis.call('ZADD', KEYS[6], now_ms() + tonumber(ARGV[2]), ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('EXPIRE', KEYS[5], ARGV[3])
+return redis.call('EXISTS', KEYS[4])
 `);
 
 /**
@@ -116,25 +202,39 @@ return {
 `);
 
 /**
- * KEYS all; ARGV error data JSON, retention s, max length. When the stream is unfinished and its
- * heartbeat is gone, appends the `error` event with the next seq and finishes the stream, all in
- * one step, so however many readers notice at once, exactly one terminal event is written.
- * Returns its seq, or 0 when there was nothing to do.
+ * KEYS all; ARGV stream id, error data JSON, retention s, max length, "1" to require a dead
+ * producer. Ends an unfinished stream — with an `error` event at the next seq, unless its last
+ * event is already terminal (written by an earlier version, which finished in a second step) — and its turn,
+ * all in one step (see `finish`). With "1", only when the producer's heartbeat is gone: so however
+ * many readers and sweeps notice at once, exactly one terminal event is written. Returns the seq
+ * of the error it wrote, or 0.
  */
-export const INTERRUPT = new LuaScript(`${FINISH}
-if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 or redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+export const ABANDON = new LuaScript(`${FINISH}
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then
+  -- Over already, or gone: nothing for the sweep to look at again.
+  redis.call('ZREM', KEYS[6], ARGV[1])
+  return 0
+end
+if ARGV[5] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
 local seq = 1
 if #last > 0 then
-  -- The producer wrote its terminal event (end or error) but died before closing: just close.
   local name = last[1][2][2]
   if name == 'end' or name == 'error' then
-    finish(ARGV[2])
+    finish(ARGV[1], ARGV[3], name, last[1][2][4])
     return 0
   end
   seq = tonumber(string.match(last[1][1], '^0%-(%d+)$')) + 1
 end
-redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[3], '0-' .. seq, 'event', 'error', 'data', ARGV[1])
-finish(ARGV[2])
+redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], '0-' .. seq, 'event', 'error', 'data', ARGV[2])
+finish(ARGV[1], ARGV[3], 'error', ARGV[2])
 return seq
+`);
+
+/**
+ * KEYS live; ARGV count. The ids of up to `count` unfinished streams whose heartbeat has lapsed
+ * by Redis's clock: the producers the sweep should check on.
+ */
+export const LAPSED = new LuaScript(`${NOW_MS}
+return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now_ms(), 'LIMIT', 0, ARGV[1])
 `);

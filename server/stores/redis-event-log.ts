@@ -4,19 +4,27 @@ import type { EventLog, EventSink, OpenResult, StoredEvent, StreamRecord } from 
 import { BlockingPool } from './redis-blocking-pool.js';
 import { callRedis, reportErrorsOnce, toStoreError } from './redis-client.js';
 import { parseSnapshot, parseXreadReply, type StreamSnapshot } from './redis-event-entries.js';
-import { INTERRUPT, OPEN, SNAPSHOT, STOP, streamKeys, streamKeysById, type StreamKeys } from './redis-event-log-scripts.js';
+import { ABANDON, LAPSED, liveStreamsKey, OPEN, SNAPSHOT, STOP, streamKeys, streamKeysById, type StreamKeys } from './redis-event-log-scripts.js';
 import { RedisStreamWriter, type RedisWriterSettings } from './redis-stream-writer.js';
 
 /** Options for {@link RedisEventLog}. */
 export interface RedisEventLogOptions {
   /** How long a finished stream stays readable, in seconds. Defaults to 600. */
   retentionS?: number;
-  /** Prepended to every key and channel, so several apps (or test runs) can share a Redis. Defaults to `ngx-chat:`. */
+  /**
+   * Prepended to every key and channel, so several apps (or test runs) can share a Redis. The
+   * conversation store's must be the same: ending a stream ends its turn. Defaults to `ngx-chat:`.
+   */
   prefix?: string;
   /** How often a producer refreshes its heartbeat and a waiting reader checks it, in ms. Defaults to 1000. */
   heartbeatIntervalMs?: number;
   /** Lifetime of the heartbeat key; a stream whose producer missed it is declared interrupted. Defaults to 3000. */
   heartbeatTtlMs?: number;
+  /**
+   * How long after opening a stream its producer still retries an append Redis did not answer:
+   * the stream timeout (`STREAM_TIMEOUT_MS`). Defaults to 300000.
+   */
+  retryAppendsForMs?: number;
   /** TTL of a producing stream's keys, refreshed by the heartbeat: the bound on leftovers if everything dies. Defaults to 3600. */
   activeTtlS?: number;
   /** Length cap of a stream (`XADD MAXLEN`), a backstop behind the reply limits. Defaults to 100000. */
@@ -40,6 +48,9 @@ const SUBSCRIBE_WAIT_MS = 1000;
 /** The `error` a reader appends for a stream whose producer died. */
 const INTERRUPTED = 'The stream was interrupted: the server producing it stopped.';
 
+/** Most lapsed streams one sweep ends; more wait for the next. */
+const SWEEP_BATCH = 100;
+
 /**
  * The event log in Redis, for several API instances behind a load balancer: a Redis Stream per
  * stream (entry ids `0-<seq>`, so positions in Redis are our seqs), a hash for its record, a
@@ -56,6 +67,11 @@ const INTERRUPTED = 'The stream was interrupted: the server producing it stopped
  * Stopping: `stop()` sets a flag and publishes the stream id; the producer's instance is
  * subscribed and tells the writer's `onStop` listeners at once, and the heartbeat reads the flag as a
  * fallback for a missed message.
+ *
+ * A dead producer's stream is ended, with what it logged and an `error` event, by whoever notices
+ * first: a reader waiting on it, or the sweep each instance runs twice per heartbeat interval over
+ * the streams whose heartbeat has lapsed (a sorted set by Redis's clock), for the case where no one
+ * reads. The same step ends the reply in the conversation and frees it for the next message.
  */
 export class RedisEventLog implements EventLog {
   private readonly writers = new Map<string, RedisStreamWriter>();
@@ -65,6 +81,10 @@ export class RedisEventLog implements EventLog {
   private readonly batchSize: number;
   private subscriber: Redis | undefined;
   private subscribed: Promise<void> | undefined;
+  private readonly sweeper: NodeJS.Timeout;
+  private sweeping = false;
+  /** The sweep failed last time: its next failure is not reported again. */
+  private sweepFailing = false;
 
   /** @param client The shared client; the caller closes it after {@link close}. */
   constructor(
@@ -77,6 +97,7 @@ export class RedisEventLog implements EventLog {
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 1000,
       heartbeatTtlMs: options.heartbeatTtlMs ?? 3000,
       maxEvents: options.maxEvents ?? 100_000,
+      retryForMs: options.retryAppendsForMs ?? 300_000,
       onError: options.onError ?? (() => undefined),
     };
     if (this.settings.heartbeatTtlMs <= this.settings.heartbeatIntervalMs) {
@@ -85,16 +106,19 @@ export class RedisEventLog implements EventLog {
     this.prefix = options.prefix ?? 'ngx-chat:';
     this.batchSize = options.batchSize ?? 256;
     this.pool = new BlockingPool(client, { maxConnections: options.maxBlockingConnections ?? 500, maxIdle: options.maxIdleConnections ?? 32 });
+    // Twice per heartbeat interval: a dead producer's reply ends within its heartbeat TTL and half an interval.
+    this.sweeper = setInterval(() => void this.sweep(), this.settings.heartbeatIntervalMs / 2);
+    this.sweeper.unref();
   }
 
   async open(record: StreamRecord): Promise<OpenResult> {
     const keys = streamKeys(this.prefix, record);
     const { activeTtlS, heartbeatTtlMs } = this.settings;
     const args = [record.streamId, JSON.stringify(record), activeTtlS, heartbeatTtlMs];
-    const existing = await callRedis(this.client, () => OPEN.run(this.client, [keys.request, keys.info, keys.alive], args));
+    const existing = await callRedis(this.client, () => OPEN.run(this.client, [keys.request, keys.info, keys.alive, keys.live], args));
     if (typeof existing === 'string') return { kind: 'existing', streamId: existing };
     await this.subscribeToStops();
-    const writer = new RedisStreamWriter(this.client, keys, this.settings, () => this.writers.delete(record.streamId));
+    const writer = new RedisStreamWriter(this.client, keys, record.streamId, record.conversationId, this.settings, () => this.writers.delete(record.streamId));
     this.writers.set(record.streamId, writer);
     return { kind: 'opened', writer };
   }
@@ -154,6 +178,7 @@ export class RedisEventLog implements EventLog {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     for (const writer of [...this.writers.values()]) writer.detach();
     this.pool.close();
     this.subscriber?.disconnect();
@@ -194,11 +219,37 @@ export class RedisEventLog implements EventLog {
     }
   }
 
-  /** Ends a stream whose producer died with an `error` event; a no-op when another reader did it first. */
+  /**
+   * Ends a stream whose producer died with an `error` event, and its turn; a no-op when its
+   * producer is alive after all, or another reader or sweep did it first.
+   */
   private async interrupt(record: StreamRecord, keys: StreamKeys): Promise<void> {
     const data: ErrorData = { error: INTERRUPTED, conversation_id: record.conversationId, status: 'error', retryable: false };
     const { retentionS, maxEvents } = this.settings;
-    await callRedis(this.client, () => INTERRUPT.run(this.client, keys.all, [JSON.stringify(data), retentionS, maxEvents]));
+    await callRedis(this.client, () => ABANDON.run(this.client, keys.all, [record.streamId, JSON.stringify(data), retentionS, maxEvents, '1']));
+  }
+
+  /** Ends the streams whose producer's heartbeat lapsed, for when nobody reads them. */
+  private async sweep(): Promise<void> {
+    // A slow Redis must not pile up sweeps behind each other.
+    if (this.sweeping) return;
+    this.sweeping = true;
+    try {
+      const live = liveStreamsKey(this.prefix);
+      const lapsed = await callRedis(this.client, () => LAPSED.run(this.client, [live], [SWEEP_BATCH]));
+      for (const streamId of Array.isArray(lapsed) ? lapsed : []) {
+        const record = await this.get(String(streamId));
+        // Its keys expired (activeTtlS) with nobody left to end it: nothing to end, only to forget.
+        if (!record) await callRedis(this.client, () => this.client.zrem(live, String(streamId)));
+        else await this.interrupt(record, streamKeys(this.prefix, record));
+      }
+      this.sweepFailing = false;
+    } catch (err) {
+      if (!this.sweepFailing) this.settings.onError(err, 'the sweep for dead producers failed');
+      this.sweepFailing = true;
+    } finally {
+      this.sweeping = false;
+    }
   }
 
   private stopChannel(): string {

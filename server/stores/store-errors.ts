@@ -10,3 +10,17 @@ export class StoreUnavailableError extends Error {
     super('The stream store (Redis) is unreachable; check that it is running and REDIS_URL points at it, then retry.', options);
   }
 }
+
+/**
+ * Thrown to a producer appending to a stream that was already ended without it: a reader or the
+ * sweep of some instance took it for dead (its heartbeat lapsed while Redis stalled or the
+ * process paused) and ended the stream, and the reply in its conversation, with an `error` event.
+ * Nothing is left for the producer to write; its generation should stop.
+ */
+export class StreamEndedError extends Error {
+  override name = 'StreamEndedError';
+
+  constructor(options?: { cause?: unknown }) {
+    super('The stream was already ended by another instance, which took its producer for dead.', options);
+  }
+}

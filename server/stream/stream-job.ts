@@ -6,7 +6,7 @@ import type { ConversationMessage, ConversationStore } from '../stores/conversat
 import type { StreamRecord, StreamWriter } from '../stores/event-log.js';
 import type { Logger } from '../logger.js';
 import { STREAM_ERROR_REASON, type Metrics, type StreamErrorReason } from '../metrics.js';
-import { StoreUnavailableError } from '../stores/store-errors.js';
+import { StoreUnavailableError, StreamEndedError } from '../stores/store-errors.js';
 import { coalesceChunks, type ChunkBufferOptions } from './chunk-buffer.js';
 
 /** Limits on one stream's generation. */
@@ -59,7 +59,12 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
   const stopWith = (reason: StopReason) => () => abort.abort(new StopGeneration(reason));
   const timer = setTimeout(stopWith(STOP_REASON.timeout), limits.timeoutMs);
   const forgetStop = writer.onStop(stopWith(STOP_REASON.cancelled));
-  const forgetShutdown = job.onShutdown(stopWith(STOP_REASON.shutdown));
+  // A remote log retries the appends it could not make until the stream times out; not past shutdown.
+  const retry = new AbortController();
+  const forgetShutdown = job.onShutdown(() => {
+    retry.abort();
+    stopWith(STOP_REASON.shutdown)();
+  });
 
   const started = Date.now();
   // The reply's pieces so far, one per chunk event.
@@ -67,14 +72,19 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
   let outcome: 'completed' | 'cancelled' | 'error' = 'error';
   let errorReason: StreamErrorReason = STREAM_ERROR_REASON.agent;
   try {
-    await appendJson(writer, STREAM_EVENT.start, {
-      conversation_id: record.conversationId,
-      status: 'processing',
-      stream_id: record.streamId,
-      request_id: record.requestId,
-    } satisfies StartData);
-    await streamChunks(job, abort.signal, pieces);
-    await appendJson(writer, STREAM_EVENT.end, endData(job, 'completed'));
+    await appendJson(
+      writer,
+      STREAM_EVENT.start,
+      {
+        conversation_id: record.conversationId,
+        status: 'processing',
+        stream_id: record.streamId,
+        request_id: record.requestId,
+      } satisfies StartData,
+      retry.signal,
+    );
+    await streamChunks(job, abort.signal, pieces, retry.signal);
+    await appendJson(writer, STREAM_EVENT.end, endData(job, 'completed'), retry.signal);
     outcome = 'completed';
   } catch (err) {
     const reason = stopReasonOf(abort.signal, err);
@@ -83,7 +93,10 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
     abort.abort();
     outcome = reason === STOP_REASON.cancelled ? 'cancelled' : 'error';
     errorReason = errorReasonOf(reason, err);
-    await writeFailure(job, reason, err);
+    await writeFailure(job, reason, err, retry.signal).catch((failure: unknown) => {
+      // Another instance took this producer for dead and has ended the stream, and the turn, already.
+      if (!(failure instanceof StreamEndedError)) throw failure;
+    });
   } finally {
     clearTimeout(timer);
     forgetStop();
@@ -114,6 +127,7 @@ function errorReasonOf(stop: StopReason | undefined, cause: unknown): StreamErro
       return STREAM_ERROR_REASON.tooLong;
     default:
       if (cause instanceof StoreUnavailableError) return STREAM_ERROR_REASON.store;
+      if (cause instanceof StreamEndedError) return STREAM_ERROR_REASON.interrupted;
       return cause instanceof AgentError && cause.reason !== 'other' ? STREAM_ERROR_REASON.upstream : STREAM_ERROR_REASON.agent;
   }
 }
@@ -126,7 +140,7 @@ function countOutcome(metrics: Metrics, outcome: 'completed' | 'cancelled' | 'er
 }
 
 /** Appends the agent's pieces as `chunk` events, and to `sent` as each is appended: its length is the next chunk's index. */
-async function streamChunks(job: StreamJob, signal: AbortSignal, sent: string[]): Promise<void> {
+async function streamChunks(job: StreamJob, signal: AbortSignal, sent: string[], retry: AbortSignal): Promise<void> {
   const { writer, limits } = job;
   let bytes = 0;
   const messages = [...job.history.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content: job.message }];
@@ -136,14 +150,14 @@ async function streamChunks(job: StreamJob, signal: AbortSignal, sent: string[])
     if (piece === '') continue;
     bytes += Buffer.byteLength(piece);
     if (sent.length >= limits.maxChunks || bytes > limits.maxBytes) throw new StopGeneration(STOP_REASON.tooLong);
-    const appended = writer.append(STREAM_EVENT.chunk, chunkJson(piece, sent.length, false));
+    const appended = writer.append(STREAM_EVENT.chunk, chunkJson(piece, sent.length, false), retry);
     // The memory log appends at once; awaiting only a remote log's promise saves a hop per chunk.
     if (appended instanceof Promise) await appended;
     sent.push(piece);
   }
   signal.throwIfAborted();
   // The end is only known once the agent's iterator finishes, hence an empty final chunk.
-  await writer.append(STREAM_EVENT.chunk, chunkJson('', sent.length, true));
+  await writer.append(STREAM_EVENT.chunk, chunkJson('', sent.length, true), retry);
 }
 
 /** The reason a generation was interrupted on purpose, or undefined for a plain failure. */
@@ -157,14 +171,15 @@ function endData(job: StreamJob, status: EndData['status']): EndData {
   return { conversation_id: job.record.conversationId, status, message_count: previous + 1 };
 }
 
-async function writeFailure(job: StreamJob, stop: StopReason | undefined, cause: unknown): Promise<void> {
+async function writeFailure(job: StreamJob, stop: StopReason | undefined, cause: unknown, retry: AbortSignal): Promise<void> {
+  if (cause instanceof StreamEndedError) return;
   if (stop === STOP_REASON.cancelled) {
-    await appendJson(job.writer, STREAM_EVENT.end, endData(job, 'cancelled'));
+    await appendJson(job.writer, STREAM_EVENT.end, endData(job, 'cancelled'), retry);
     return;
   }
   if (stop === undefined && !(cause instanceof AgentError)) job.log.error({ err: cause, streamId: job.record.streamId }, 'agent failed');
   const error: ErrorData = { error: failureMessage(job, stop, cause), conversation_id: job.record.conversationId, status: 'error', retryable: false };
-  await appendJson(job.writer, STREAM_EVENT.error, error);
+  await appendJson(job.writer, STREAM_EVENT.error, error, retry);
 }
 
 function failureMessage(job: StreamJob, stop: StopReason | undefined, cause: unknown): string {
@@ -180,8 +195,8 @@ function failureMessage(job: StreamJob, stop: StopReason | undefined, cause: unk
   }
 }
 
-async function appendJson(writer: StreamWriter, event: StreamEventName, data: object): Promise<void> {
-  await writer.append(event, JSON.stringify(data));
+async function appendJson(writer: StreamWriter, event: StreamEventName, data: object, retry: AbortSignal): Promise<void> {
+  await writer.append(event, JSON.stringify(data), retry);
 }
 
 async function finish(job: StreamJob, content: string, outcome: 'completed' | 'cancelled' | 'error'): Promise<void> {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoReply } from '../../server/agents/demo-agent.js';
 import { startApiProcess } from '../support/api-process.js';
@@ -98,6 +99,29 @@ withRedis('two API instances sharing Redis', () => {
   });
 });
 
+/** The assistant's message of the stream `start` began, once it is no longer streaming (waiting up to `timeoutMs`). */
+async function assistantReply(api: TestApi, token: string, start: SseMessage, timeoutMs?: number): Promise<{ content: string; status: string; stream_id: string }> {
+  const { conversation_id: conversationId, stream_id: streamId } = JSON.parse(start.data);
+  let reply: { content: string; status: string; stream_id: string } | undefined;
+  await waitFor(
+    async () => {
+      const res = await fetch(`${api.url}/conversations/${conversationId}`, { headers: { Authorization: `Bearer ${token}` } });
+      reply = (await res.json()).messages.find((message: { stream_id?: string }) => message.stream_id === streamId);
+      return reply !== undefined && reply.status !== 'streaming';
+    },
+    'the reply to end in the conversation',
+    timeoutMs,
+  );
+  return reply!;
+}
+
+/** A new message in the conversation of `start` is accepted and answered. */
+async function expectNewMessageAccepted(api: TestApi, token: string, start: SseMessage): Promise<void> {
+  const next = await postChat(api.url, token, { message: 'again', conversation_id: JSON.parse(start.data).conversation_id });
+  expect(next.status).toBe(200);
+  expect((await readAllEvents(next)).at(-1)!.event).toBe('end');
+}
+
 withRedis('when the producing instance dies', () => {
   let store: TestRedis;
   beforeAll(async () => {
@@ -124,6 +148,32 @@ withRedis('when the producing instance dies', () => {
       expect(replyText(seen).length).toBeGreaterThan(0);
       const later = await readAllEvents(await postChat(other.url, token, {}, { 'Last-Event-ID': `${streamId}:0` }));
       expect(later.slice(1)).toEqual(seen);
+      // The reader that found the producer dead also ended the reply in the conversation.
+      const reply = await assistantReply(other, token, start);
+      expect(reply).toMatchObject({ status: 'error', content: replyText(later), stream_id: streamId });
+      await expectNewMessageAccepted(other, token, start);
+    } finally {
+      producer.child.kill('SIGKILL');
+      await other.close();
+    }
+  });
+
+  it('with nobody reading elsewhere, ends the reply in the conversation with what was logged and frees it within 5 s', async () => {
+    const producer = await startApiProcess({ REDIS_URL: store.url, DEMO_TOKEN_DELAY_MS: '100' });
+    const other = await startTestApi({ REDIS_URL: store.url });
+    try {
+      const token = await other.login();
+      const events = sseEvents((await postChat(producer.url, token, { message: 'doomed too' })).body!)[Symbol.asyncIterator]();
+      const start = (await events.next()).value as SseMessage;
+      await events.next();
+      await events.next();
+      producer.child.kill('SIGKILL');
+      const reply = await assistantReply(other, token, start, 5_000);
+      const logged = await readAllEvents(await postChat(other.url, token, {}, { 'Last-Event-ID': `${JSON.parse(start.data).stream_id}:0` }));
+      expect(logged.at(-1)!.event).toBe('error');
+      expect(reply.content).toBe(replyText(logged));
+      expect(reply.content.length).toBeGreaterThan(0);
+      await expectNewMessageAccepted(other, token, start);
     } finally {
       producer.child.kill('SIGKILL');
       await other.close();
@@ -151,6 +201,93 @@ withRedis('when Redis goes away', () => {
       expect(after.at(-1)!.event).toBe('end');
     } finally {
       await api.close();
+      await own.close();
+    }
+  });
+
+  it('keeps limiting password guesses on each instance while Redis is down', async () => {
+    const own = await startTestRedis({ own: true });
+    const api = await startTestApi({ REDIS_URL: own.url, LOGIN_RATE_LIMIT_PER_MINUTE: '10' });
+    try {
+      await own.stop();
+      const guess = () => fetch(`${api.url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'test', password: 'guess' }) });
+      const answers: Response[] = [];
+      for (let i = 0; i < 14; i += 1) answers.push(await guess());
+      expect(answers.map((res) => res.status)).toEqual([...Array(10).fill(401), ...Array(4).fill(429)]);
+      const limited = answers.at(-1)!;
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await limited.json()).error).toMatchObject({ code: 'rate_limited', message: expect.stringMatching(/^Too many login attempts; retry in \d+ s\.$/) });
+    } finally {
+      await api.close();
+      await own.close();
+    }
+  });
+});
+
+/**
+ * Longer than every timeout it should trip: a command's (1.5 s), a blocked read's (its block and
+ * a second's grace), the heartbeat's (3 s) and the short stream timeout below. The issue's freeze
+ * lasted 30 s; past those timeouts a longer one takes the same paths.
+ */
+const FREEZE_MS = 8_000;
+
+withRedis('when Redis stalls mid-stream', () => {
+  it('every reader, and every later resume, ends with a terminal event, and the replies end in their conversations', async () => {
+    const own = await startTestRedis({ own: true });
+    // On `outlasting` the stream timeout outlasts the freeze: its appends are retried through it.
+    // On `expiring` the stream times out during the freeze.
+    const outlasting = await startTestApi({ REDIS_URL: own.url }, { agent: new ScriptedAgent() });
+    const expiring = await startTestApi({ REDIS_URL: own.url, STREAM_TIMEOUT_MS: '4000' }, { agent: new ScriptedAgent() });
+    const other = await startTestApi({ REDIS_URL: own.url });
+    try {
+      const token = await other.login();
+      // A reply before loads Redis's scripts, as on a server that has been up a while: a script
+      // not loaded yet fails (NOSCRIPT) instead of running late, after the freeze.
+      expect((await readAllEvents(await postChat(outlasting.url, token, { message: 'warm-up', metadata: { pieces: ['a'] } }))).at(-1)!.event).toBe('end');
+      const body = { message: 'through a freeze', metadata: { pieces: Array.from({ length: 60 }, (_, i) => `p${i} `), delay_ms: 50 } };
+      const starts: SseMessage[] = [];
+      const readers: Array<Promise<SseMessage[]>> = [];
+      for (const producer of [outlasting, expiring]) {
+        const events = sseEvents((await postChat(producer.url, token, body)).body!)[Symbol.asyncIterator]();
+        const seen = [(await events.next()).value as SseMessage, (await events.next()).value as SseMessage];
+        starts.push(seen[0]);
+        readers.push((async () => {
+          for (let next = await events.next(); !next.done; next = await events.next()) seen.push(next.value);
+          return seen;
+        })());
+        readers.push(readAllEvents(await postChat(other.url, token, {}, { 'Last-Event-ID': seen[1].id! })));
+      }
+
+      own.freeze();
+      let thawed = false;
+      const endedFrozen = readers.map((reader) => reader.then(() => !thawed));
+      await sleep(FREEZE_MS);
+      thawed = true;
+      own.thaw();
+
+      const read = await Promise.all(readers);
+      for (const events of read) expect(events.at(-1)!.event).toMatch(/^(end|error)$/);
+      // Readers were told at once, with a retryable error, rather than left hanging on Redis.
+      expect(await Promise.all(endedFrozen)).toEqual([true, true, true, true]);
+      for (const events of read) expect(JSON.parse(events.at(-1)!.data)).toMatchObject({ status: 'error', retryable: true });
+      // Every later resume, from any point and on any instance, ends with a terminal event too.
+      for (const [index, events] of read.entries()) {
+        for (const api of [outlasting, expiring, other]) {
+          const resumed = await readAllEvents(await postChat(api.url, token, {}, { 'Last-Event-ID': events.at(-1)!.id! }));
+          const whole = await readAllEvents(await postChat(api.url, token, {}, { 'Last-Event-ID': `${JSON.parse(starts[index >> 1].data).stream_id}:0` }));
+          expect(resumed.length === 0 || /^(end|error)$/.test(resumed.at(-1)!.event ?? '')).toBe(true);
+          expect(whole.at(-1)!.event).toMatch(/^(end|error)$/);
+        }
+      }
+      // The reply whose appends were retried through the freeze completed; the other failed.
+      expect(await assistantReply(other, token, starts[0])).toMatchObject({ status: 'completed', content: body.metadata.pieces.join('') });
+      expect((await assistantReply(other, token, starts[1])).status).toBe('error');
+      for (const start of starts) await expectNewMessageAccepted(other, token, start);
+    } finally {
+      own.thaw();
+      await outlasting.close();
+      await expiring.close();
+      await other.close();
       await own.close();
     }
   });

@@ -11,6 +11,10 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts the server again on the same port, empty; only for an owned server. */
   restart(): Promise<void>;
+  /** Stops the server in its tracks (SIGSTOP): connections stay open and nothing answers, as in a long stall; only for an owned server. */
+  freeze(): void;
+  /** Lets a frozen server run on (SIGCONT), with everything it held. */
+  thaw(): void;
   /** Stops an owned server for good; leaves an external one alone. */
   close(): Promise<void>;
 }
@@ -56,7 +60,10 @@ export async function startTestRedis(options: { own?: boolean } = {}): Promise<T
     const refuse = async () => {
       throw new Error('This test stops Redis; it needs a server of its own (startTestRedis({ own: true })).');
     };
-    return { url: external, owned: false, stop: refuse, restart: refuse, close: async () => undefined };
+    const refuseNow = () => {
+      throw new Error('This test freezes Redis; it needs a server of its own (startTestRedis({ own: true })).');
+    };
+    return { url: external, owned: false, stop: refuse, restart: refuse, freeze: refuseNow, thaw: refuseNow, close: async () => undefined };
   }
   const port = await freePort();
   let child: ChildProcess | undefined = await launch(port);
@@ -71,6 +78,12 @@ export async function startTestRedis(options: { own?: boolean } = {}): Promise<T
     async restart() {
       await stop();
       child = await launch(port);
+    },
+    freeze() {
+      child?.kill('SIGSTOP');
+    },
+    thaw() {
+      child?.kill('SIGCONT');
     },
     close: stop,
   };

@@ -64,15 +64,28 @@ export function defineConversationStoreContract(create: ConversationStoreFactory
       const conversationId = randomUUID();
       const cancelled = newTurn(conversationId);
       await first.beginTurn(cancelled);
-      await first.endTurn(conversationId, cancelled.streamId, 'Half a', 'cancelled');
+      // Quotes, a slash, non-ASCII, an emoji and a newline: the Redis store re-encodes the message in Lua.
+      await first.endTurn(conversationId, cancelled.streamId, 'Half a "line" / ünï 🎉\n', 'cancelled');
       const failed = newTurn(conversationId);
       await first.beginTurn(failed);
       await first.endTurn(conversationId, failed.streamId, '', 'error');
       const messages = (await first.get(conversationId))?.messages ?? [];
       expect(messages.filter((message) => message.role === 'assistant').map((message) => [message.content, message.status])).toEqual([
-        ['Half a', 'cancelled'],
+        ['Half a "line" / ünï 🎉\n', 'cancelled'],
         ['', 'error'],
       ]);
+    });
+
+    it('keeps the first end of a reply: a later end of the same stream changes nothing', async () => {
+      const { first, second } = await create({});
+      const conversationId = randomUUID();
+      const turn = newTurn(conversationId);
+      await first.beginTurn(turn);
+      await second.endTurn(conversationId, turn.streamId, 'What was logged', 'error');
+      await first.endTurn(conversationId, turn.streamId, 'What was logged, and more', 'completed');
+      const reply = (await first.get(conversationId))?.messages.at(-1);
+      expect(reply).toMatchObject({ content: 'What was logged', status: 'error', stream_id: turn.streamId });
+      expect(await second.beginTurn(newTurn(conversationId))).toHaveLength(2);
     });
 
     it('refuses a second turn while a reply streams, on any instance, and accepts it after', async () => {
