@@ -52,10 +52,10 @@ export function App({ apiUrl }: { apiUrl: string }): React.JSX.Element {
       <header className="topbar">
         <span className="brand">Ledgerly</span>
         <nav>
-          <a href="#">Dashboard</a>
-          <a href="#">Invoices</a>
-          <a href="#">Customers</a>
-          <a href="#" aria-current="page">Support</a>
+          <a href="#dashboard">Dashboard</a>
+          <a href="#invoices">Invoices</a>
+          <a href="#customers">Customers</a>
+          <a href="#support" aria-current="page">Support</a>
         </nav>
       </header>
       <main>

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HttpError } from '../errors.js';
 import type { Services } from '../services.js';
 import { STREAM_EVENT, type ErrorData } from '../../protocol/index.js';
-import { ConversationBusyError } from '../stores/conversation-store.js';
+import { ConversationBusyError, type ConversationMessage } from '../stores/conversation-store.js';
 import type { StreamRecord } from '../stores/event-log.js';
 import { StoreFullError } from '../stores/store-full-error.js';
 import type { ChatRequest } from './chat-request.js';
@@ -70,7 +70,7 @@ export class StreamService {
     // refused before it is opened, a retry with the same request_id starts afresh.
     const opened = await unlessFull(() => services.events.open(record));
     if (opened.kind === 'existing') return { record: await this.findOwn(opened.streamId, owner), afterSeq: 0, resumed: false };
-    let history;
+    let history: ConversationMessage[];
     try {
       history = await services.conversations.beginTurn({ ...record, userMessage: chat.message });
     } catch (err) {
