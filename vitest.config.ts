@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/server/**/*.test.ts', 'test/scripts/**/*.test.ts'],
+    // The server suites, and the widget's logic that draws nothing (`*.unit.test.ts`, in Node).
+    include: ['test/server/**/*.test.ts', 'test/widget/**/*.unit.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,

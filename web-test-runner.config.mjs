@@ -11,7 +11,8 @@ const apis = await startWidgetTestApis();
 const STRICT_CSP = `default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' ${apis.main.url}`;
 
 export default {
-  files: ['test/widget/**/*.test.ts'],
+  // In Chromium: what only a browser shows. The logic that draws nothing runs in Node (vitest).
+  files: ['test/widget/**/*.test.ts', '!test/widget/**/*.unit.test.ts'],
   nodeResolve: true,
   // One page at a time: the tests share one API (its hooks cut every open stream) and the
   // long-task assertion needs the CPU to itself.

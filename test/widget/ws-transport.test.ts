@@ -84,7 +84,7 @@ describe('ngx-chat over the WebSocket transport', () => {
     expect(LONG_TEXT.startsWith(partial)).to.equal(true);
     expect(partial.length).to.be.lessThan(LONG_TEXT.length);
     await waitFor(async () => (await apiStats()).deletes === 1, 'the DELETE');
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The server has stopped the stream (the DELETE answered) and the reply is closed: nothing can follow.
     expect(lastReplyText(element)).to.equal(partial, 'nothing arrives after the stop');
 
     // The next message goes through once the stopped reply has let go of the conversation.

@@ -1,7 +1,7 @@
 import { WS_CLIENT_TYPE, WS_SERVER_TYPE, isTerminal, type WsClientMessage, type WsErrorMessage, type WsServerMessage } from '../../protocol/index.js';
 import { apiEndpoint } from './api-client.js';
 import { ApiError, StreamInterruptedError } from './api-errors.js';
-import type { StreamAttempt, StreamTransport } from './sse-transport.js';
+import type { StreamAttempt, StreamTransport } from './stream-transport.js';
 
 /** What the socket's messages go to while an attempt is reading. */
 type Handler = (message: WsServerMessage) => void;

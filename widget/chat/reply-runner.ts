@@ -1,6 +1,6 @@
 import type { EventSourceMessage } from '@microsoft/fetch-event-source';
 import { ApiError } from '../api/api-errors.js';
-import type { ChatBody, StreamTransport } from '../api/sse-transport.js';
+import type { ChatBody, StreamTransport } from '../api/stream-transport.js';
 import { RETRY_POLICY, backoffDelay } from './backoff.js';
 import { FAILURE, classifyFailure } from './failures.js';
 import { newRequestId, type Reply } from './reply.js';
