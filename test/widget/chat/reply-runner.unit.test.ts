@@ -35,12 +35,14 @@ async function run(scripts: Script[], overrides: Partial<ReplyRunnerDeps> = {}) 
   const reply = new Reply(message, 'hello', () => undefined);
   const transport = new ScriptedTransport(scripts);
   const waits: RetryWait[] = [];
-  const tokens: string[] = [];
   let issued = 0;
   const deps: ReplyRunnerDeps = {
     tokens: {
-      get: async () => (tokens.push(`t${issued}`), `t${issued}`),
-      refresh: async () => ((issued += 1), tokens.push(`t${issued}`), `t${issued}`),
+      get: async () => `t${issued}`,
+      refresh: async () => {
+        issued += 1;
+        return `t${issued}`;
+      },
     },
     transport: () => transport,
     request: () => ({ apiUrl: 'https://api.example', body: { message: 'hello', metadata: {}, request_id: reply.requestId } }),
@@ -59,7 +61,7 @@ async function run(scripts: Script[], overrides: Partial<ReplyRunnerDeps> = {}) 
     () => undefined,
     (err: unknown) => err,
   );
-  return { outcome, reply, attempts: transport.attempts, waits, tokens };
+  return { outcome, reply, attempts: transport.attempts, waits };
 }
 
 describe('ReplyRunner', () => {
