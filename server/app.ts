@@ -1,18 +1,18 @@
 import express, { type Express } from 'express';
-import { authRoutes } from './auth/auth-routes.js';
+import { authRoutes } from './routes/auth-routes.js';
 import { requireAuth } from './auth/require-auth.js';
-import { conversationRoutes } from './conversation-routes.js';
-import { corsAllowList } from './cors.js';
-import { handleErrors, handleNotFound } from './errors.js';
-import { serveFirst } from './fast-route.js';
-import { jsonBody } from './json-body.js';
-import { handleMetrics, healthRoutes } from './ops-routes.js';
-import { chatRateLimit, guestIdentityLimit, guestRateLimit, loginRateLimit } from './rate-limits.js';
-import { requestLog } from './request-log.js';
+import { conversationRoutes } from './routes/conversation-routes.js';
+import { corsAllowList } from './http/cors.js';
+import { handleErrors, handleNotFound } from './http/errors.js';
+import { serveFirst } from './http/fast-route.js';
+import { jsonBody } from './http/json-body.js';
+import { handleMetrics, healthRoutes } from './routes/ops-routes.js';
+import { chatRateLimit, guestIdentityLimit, guestRateLimit, loginRateLimit } from './http/rate-limits.js';
+import { requestLog } from './http/request-log.js';
 import type { Services } from './services.js';
 import { sseCompression } from './transports/sse/sse-compression.js';
-import { stopRoute, streamChat } from './stream/stream-routes.js';
-import { widgetAssets } from './widget-assets.js';
+import { stopRoute, streamChat } from './routes/stream-routes.js';
+import { widgetAssets } from './routes/widget-assets.js';
 
 /** How long a guest may renew an expired guest token and stay the same guest: a day. */
 const GUEST_RENEWAL_S = 86_400;

@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startApi, type RunningApi } from './start-api.js';
-import { turnOffPretenuring } from './v8-tuning.js';
+import { turnOffPretenuring } from './ops/v8-tuning.js';
 
 /** Stops the process with a message for whoever started it. */
 function fail(message: string): never {

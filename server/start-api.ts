@@ -5,8 +5,8 @@ import express, { type Express } from 'express';
 import type { WebSocketServer } from 'ws';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
-import { handleErrors } from './errors.js';
-import { handleMetrics } from './ops-routes.js';
+import { handleErrors } from './http/errors.js';
+import { handleMetrics } from './routes/ops-routes.js';
 import { createServices, type ServiceOverrides, type Services } from './services.js';
 import { attachWebSocket, closeWebSocket } from './transports/ws/ws-chat.js';
 

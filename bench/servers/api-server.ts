@@ -1,7 +1,7 @@
 import type { Agent, AgentInput } from '../../server/agents/agent.js';
 import { loadConfig } from '../../server/config.js';
 import { startApi } from '../../server/start-api.js';
-import { turnOffPretenuring } from '../../server/v8-tuning.js';
+import { turnOffPretenuring } from '../../server/ops/v8-tuning.js';
 import { announceListening, BENCH_BACKLOG } from './listen.js';
 import { pacedPieces, readWorkload } from './workload.js';
 

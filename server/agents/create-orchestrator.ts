@@ -1,5 +1,5 @@
 import { AGENT_NAME, type Config } from '../config.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../ops/logger.js';
 import type { Agent } from './agent.js';
 import { DemoAgent } from './demo-agent.js';
 import { OpenAIAgent } from './openai-agent.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { Logger } from '../ops/logger.js';
 import { AGENT_FAILURE, AgentError, type Agent, type AgentFailureReason, type AgentInput } from './agent.js';
 
 /** What an {@link Orchestrator} routes between. */

@@ -1,6 +1,6 @@
 import { createPublicKey, createSecretKey, type KeyObject } from 'node:crypto';
 import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
-import { HttpError } from '../errors.js';
+import { HttpError } from '../http/errors.js';
 
 /** What a verified token tells the API about its bearer. */
 export interface TokenClaims {

@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
-import type { Logger } from '../logger.js';
+import type { Logger } from '../ops/logger.js';
 import type { ConversationStore } from './conversation-store.js';
 import type { EventLog, StreamRecord } from './event-log.js';
-import { MemoryConversationStore } from './memory-conversation-store.js';
-import { MemoryEventLog } from './memory-event-log.js';
-import { createRedisClient } from './redis-client.js';
-import { RedisConversationStore } from './redis-conversation-store.js';
-import { RedisEventLog } from './redis-event-log.js';
+import { MemoryConversationStore } from './memory/memory-conversation-store.js';
+import { MemoryEventLog } from './memory/memory-event-log.js';
+import { createRedisClient } from './redis/redis-client.js';
+import { RedisConversationStore } from './redis/redis-conversation-store.js';
+import { RedisEventLog } from './redis/redis-event-log.js';
 
 /** The two stores and what closes them. */
 export interface Stores {

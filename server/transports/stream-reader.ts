@@ -1,7 +1,7 @@
 import { STREAM_EVENT, isTerminal, type ErrorData } from '../../protocol/index.js';
 import type { Services } from '../services.js';
 import type { StoredEvent } from '../stores/event-log.js';
-import type { ReadStart } from '../stream/stream-service.js';
+import type { ReadStart } from '../chat/stream-service.js';
 
 /**
  * Puts a reader's events on one transport's wire (an SSE response, a WebSocket). The reader

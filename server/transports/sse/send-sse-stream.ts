@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Request, Response } from 'express';
 import type { Services } from '../../services.js';
-import type { ReadStart } from '../../stream/stream-service.js';
+import type { ReadStart } from '../../chat/stream-service.js';
 import { readStream } from '../stream-reader.js';
 import { openSseResponse, SseEventWriter } from './sse-event-writer.js';
 

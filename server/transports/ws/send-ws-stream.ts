@@ -1,7 +1,7 @@
 import type { WebSocket } from 'ws';
 import { WS_SERVER_TYPE, type WsReadEndMessage } from '../../../protocol/index.js';
 import type { Services } from '../../services.js';
-import type { ReadStart } from '../../stream/stream-service.js';
+import type { ReadStart } from '../../chat/stream-service.js';
 import { READ_END, readStream } from '../stream-reader.js';
 import { WsEventWriter } from './ws-event-writer.js';
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WebSocket, WebSocketServer } from 'ws';
-import { createOriginMatcher } from '../../cors.js';
+import { createOriginMatcher } from '../../http/cors.js';
 import type { Services } from '../../services.js';
 import { keepAlive } from './ws-liveness.js';
 import { WS_CLOSE } from '../../../protocol/index.js';

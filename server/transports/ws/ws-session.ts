@@ -1,10 +1,10 @@
 import type { RawData, WebSocket } from 'ws';
 import type { TokenClaims } from '../../auth/token-verifier.js';
-import { HttpError, toHttpError } from '../../errors.js';
+import { HttpError, toHttpError } from '../../http/errors.js';
 import type { Services } from '../../services.js';
-import { messageLimitKey, type RateLimit } from '../../rate-limits.js';
-import { parseChatBody } from '../../stream/chat-request.js';
-import type { ReadStart } from '../../stream/stream-service.js';
+import { messageLimitKey, type RateLimit } from '../../http/rate-limits.js';
+import { parseChatBody } from '../../chat/chat-request.js';
+import type { ReadStart } from '../../chat/stream-service.js';
 import { sendWsStream } from './send-ws-stream.js';
 import { WsMessageBudget } from './ws-message-budget.js';
 import { WS_CLIENT_TYPE, WS_CLOSE, WS_PATH, type WsErrorMessage, type WsServerMessage } from '../../../protocol/index.js';

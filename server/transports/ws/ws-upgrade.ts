@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { HttpError, originNotAllowed } from '../../errors.js';
+import { HttpError, originNotAllowed } from '../../http/errors.js';
 import { WS_PATH } from '../../../protocol/index.js';
 
 /** What decides whether an upgrade may proceed. */

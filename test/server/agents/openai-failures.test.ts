@@ -2,7 +2,7 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentFailureReason } from '../../../server/agents/agent.js';
-import { createLogger } from '../../../server/logger.js';
+import { createLogger } from '../../../server/ops/logger.js';
 import { behave, completionEvent, FAKE_API_KEY, FakeOpenAI, type Behaviour } from '../../support/fake-openai.js';
 import { postChat, readAllEvents, replyText, type SseMessage } from '../../support/sse.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EventLog } from '../../../server/stores/event-log.js';
-import { MemoryEventLog, type MemoryEventLogOptions } from '../../../server/stores/memory-event-log.js';
+import { MemoryEventLog, type MemoryEventLogOptions } from '../../../server/stores/memory/memory-event-log.js';
 import { StoreFullError } from '../../../server/stores/store-full-error.js';
 import { redisAvailability, startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { defineEventLogContract, newRecord, openWriter, readAll } from './event-log.contract.js';

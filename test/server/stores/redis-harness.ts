@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { createRedisClient } from '../../../server/stores/redis-client.js';
-import { RedisEventLog, type RedisEventLogOptions } from '../../../server/stores/redis-event-log.js';
+import { createRedisClient } from '../../../server/stores/redis/redis-client.js';
+import { RedisEventLog, type RedisEventLogOptions } from '../../../server/stores/redis/redis-event-log.js';
 
 /**
  * Makes Redis clients and event logs under a key prefix of their own (so a shared `REDIS_URL`

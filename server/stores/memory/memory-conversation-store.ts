@@ -1,0 +1,175 @@
+import { ActivityList, type ActivityNode } from './activity-list.js';
+import {
+  ConversationBusyError,
+  type Conversation,
+  type ConversationMessage,
+  type ConversationStore,
+  type MessageStatus,
+  type TurnStart,
+} from '../conversation-store.js';
+import { StoreFullError } from '../store-full-error.js';
+
+/** Options for {@link MemoryConversationStore}. */
+export interface MemoryConversationStoreOptions {
+  /** A conversation is dropped after this many seconds without activity. Defaults to 86400. */
+  ttlS?: number;
+  /** Most conversations kept; past it a new conversation is refused, and none is dropped for it. Defaults to 10000. */
+  maxConversations?: number;
+  /** Most conversations one owner keeps; past it their least recently active idle one is dropped. Defaults to 100. */
+  maxConversationsPerUser?: number;
+}
+
+/** Longest `Retry-After` of a refusal: a client told to come back in a day would not. */
+const MAX_RETRY_AFTER_S = 60;
+/** `Retry-After` when every one of a user's conversations is busy: a turn ends within a stream's timeout, most within seconds. */
+const BUSY_RETRY_AFTER_S = 5;
+
+/**
+ * A stored conversation and its places in the activity lists. With one TTL for all, the order of
+ * activity is also the order of expiry, so the stalest is always at the front.
+ */
+class Entry {
+  expiresAt = 0;
+  /** Its place among all conversations. */
+  readonly everyone: ActivityNode<Entry>;
+  /** Its place among its owner's. */
+  readonly owners: ActivityNode<Entry>;
+
+  constructor(
+    readonly conversation: Conversation,
+    everyone: ActivityList<Entry>,
+    owners: ActivityList<Entry>,
+  ) {
+    this.everyone = everyone.add(this);
+    this.owners = owners.add(this);
+  }
+}
+
+/**
+ * The in-process conversation store, the default when `REDIS_URL` is unset. It is bounded per
+ * owner and in all, and one user's activity never drops another's conversation: at their own
+ * bound a user's stalest idle conversation makes room, and at the store's bound a new
+ * conversation is refused with {@link StoreFullError}. Expired conversations are dropped.
+ */
+export class MemoryConversationStore implements ConversationStore {
+  private readonly entries = new Map<string, Entry>();
+  private readonly everyone = new ActivityList<Entry>();
+  /** Each owner's conversations, so making room for one costs no walk over the others'. */
+  private readonly byOwner = new Map<string, ActivityList<Entry>>();
+  private readonly ttlMs: number;
+  private readonly maxConversations: number;
+  private readonly maxPerUser: number;
+
+  constructor(options: MemoryConversationStoreOptions = {}) {
+    this.ttlMs = (options.ttlS ?? 86_400) * 1000;
+    this.maxConversations = options.maxConversations ?? 10_000;
+    this.maxPerUser = options.maxConversationsPerUser ?? 100;
+  }
+
+  async get(conversationId: string): Promise<Conversation | undefined> {
+    const entry = this.live(conversationId);
+    return entry ? { ...entry.conversation, messages: copyMessages(entry.conversation.messages) } : undefined;
+  }
+
+  /**
+   * Checks that `owner` may have conversation `conversationId`: one that exists, or a new one
+   * their bound and the store's leave room for. Synchronous, so the memory event log can ask
+   * before it opens the conversation's stream (see `createStores`).
+   * @throws StoreFullError when a new conversation would find no room.
+   */
+  checkRoom(owner: string, conversationId: string): void {
+    if (!this.live(conversationId)) this.roomFor(owner);
+  }
+
+  async beginTurn(turn: TurnStart): Promise<ConversationMessage[]> {
+    const entry = this.live(turn.conversationId) ?? this.create(turn.conversationId, turn.owner);
+    const { messages } = entry.conversation;
+    if (turnInProgress(entry.conversation)) throw new ConversationBusyError('A reply is still streaming in this conversation.');
+    const history = copyMessages(messages);
+    const now = new Date().toISOString();
+    messages.push(
+      { role: 'user', content: turn.userMessage, status: 'completed', created_at: now },
+      { role: 'assistant', content: '', status: 'streaming', created_at: now, stream_id: turn.streamId },
+    );
+    this.touch(entry);
+    return history;
+  }
+
+  async endTurn(conversationId: string, streamId: string, content: string, status: Exclude<MessageStatus, 'streaming'>): Promise<void> {
+    const entry = this.live(conversationId);
+    const message = entry?.conversation.messages.find((candidate) => candidate.stream_id === streamId);
+    if (!entry || message?.status !== 'streaming') return;
+    message.content = content;
+    message.status = status;
+    this.touch(entry);
+  }
+
+  async close(): Promise<void> {
+    for (const entry of this.entries.values()) this.drop(entry);
+  }
+
+  private live(conversationId: string): Entry | undefined {
+    this.dropExpired();
+    return this.entries.get(conversationId);
+  }
+
+  private create(conversationId: string, owner: string): Entry {
+    const evicted = this.roomFor(owner);
+    if (evicted) this.drop(evicted);
+    let mine = this.byOwner.get(owner);
+    if (!mine) this.byOwner.set(owner, (mine = new ActivityList()));
+    const entry = new Entry({ conversationId, owner, messages: [] }, this.everyone, mine);
+    this.entries.set(conversationId, entry);
+    return entry;
+  }
+
+  /**
+   * What must go before `owner` may start a conversation: at their own bound, their stalest
+   * conversation without a turn in progress (the walk passes only their busy ones); else nothing.
+   * @throws StoreFullError when all of theirs are busy, or the store is at its bound.
+   */
+  private roomFor(owner: string): Entry | undefined {
+    const mine = this.byOwner.get(owner);
+    if (mine && mine.size >= this.maxPerUser) {
+      for (let node = mine.stalest; node; node = node.newer) if (!turnInProgress(node.value.conversation)) return node.value;
+      throw new StoreFullError('user', `All your ${mine.size} conversations have a reply in progress; wait for one to end, or stop one.`, BUSY_RETRY_AFTER_S);
+    }
+    if (this.entries.size < this.maxConversations) return undefined;
+    // Room comes back when the stalest conversation expires.
+    const stalest = this.everyone.stalest?.value.expiresAt ?? 0;
+    const retryAfterS = Math.min(MAX_RETRY_AFTER_S, Math.max(1, Math.ceil((stalest - Date.now()) / 1000)));
+    throw new StoreFullError('store', 'This server holds as many conversations as it can; continue an existing one, or try again later.', retryAfterS);
+  }
+
+  /** Marks the entry active now: it moves to the fresh end of both lists. */
+  private touch(entry: Entry): void {
+    entry.expiresAt = Date.now() + this.ttlMs;
+    this.everyone.touch(entry.everyone);
+    this.byOwner.get(entry.conversation.owner)?.touch(entry.owners);
+  }
+
+  private drop(entry: Entry): void {
+    const { owner, conversationId } = entry.conversation;
+    this.everyone.remove(entry.everyone);
+    const mine = this.byOwner.get(owner);
+    mine?.remove(entry.owners);
+    if (mine?.size === 0) this.byOwner.delete(owner);
+    this.entries.delete(conversationId);
+  }
+
+  /** Drops the conversations past their TTL, from the stale end. */
+  private dropExpired(): void {
+    const now = Date.now();
+    for (let node = this.everyone.stalest; node && node.value.expiresAt <= now; node = this.everyone.stalest) this.drop(node.value);
+  }
+}
+
+/** Whether a reply is still streaming: only the last message can be, since a turn waits for the one before. */
+function turnInProgress(conversation: Conversation): boolean {
+  return conversation.messages.at(-1)?.status === 'streaming';
+}
+
+/** Copies of the messages, so callers cannot change the stored ones (their fields are all strings). */
+function copyMessages(messages: ConversationMessage[]): ConversationMessage[] {
+  return messages.map((message) => ({ ...message }));
+}

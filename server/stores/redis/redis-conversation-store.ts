@@ -1,0 +1,85 @@
+import type { Redis } from 'ioredis';
+import {
+  ConversationBusyError,
+  type Conversation,
+  type ConversationMessage,
+  type ConversationStore,
+  type MessageStatus,
+  type TurnStart,
+} from '../conversation-store.js';
+import { callRedis } from './redis-client.js';
+import { BEGIN_TURN, conversationKeys, END_TURN } from './redis-conversation-scripts.js';
+
+/** Options for {@link RedisConversationStore}. */
+export interface RedisConversationStoreOptions {
+  /** A conversation is dropped after this many seconds without activity. Defaults to 86400. */
+  ttlS?: number;
+  /**
+   * Longest a turn keeps the conversation busy if nothing ends it, in seconds; set it above the
+   * stream timeout. A last resort: the event log ends a dead producer's turn within seconds.
+   * Defaults to 900.
+   */
+  turnTtlS?: number;
+  /** Prepended to every key; the event log's must be the same (ending a stream ends its turn). Defaults to `ngx-chat:`. */
+  prefix?: string;
+}
+
+/**
+ * Conversations in Redis, shared by every API instance: a hash with the owner and a list of
+ * messages (JSON), both expiring `ttlS` after the last turn, and a turn key held while a reply
+ * streams.
+ */
+export class RedisConversationStore implements ConversationStore {
+  private readonly ttlS: number;
+  private readonly turnTtlS: number;
+  private readonly prefix: string;
+
+  /** @param client The shared client; the caller closes it after {@link close}. */
+  constructor(
+    private readonly client: Redis,
+    options: RedisConversationStoreOptions = {},
+  ) {
+    this.ttlS = options.ttlS ?? 86_400;
+    this.turnTtlS = options.turnTtlS ?? 900;
+    this.prefix = options.prefix ?? 'ngx-chat:';
+  }
+
+  async get(conversationId: string): Promise<Conversation | undefined> {
+    const keys = this.keys(conversationId);
+    const [owner, messages] = await callRedis(this.client, () =>
+      Promise.all([this.client.hget(keys.conversation, 'owner'), this.client.lrange(keys.messages, 0, -1)]),
+    );
+    if (owner === null) return undefined;
+    return { conversationId, owner, messages: messages.map(parseMessage) };
+  }
+
+  async beginTurn(turn: TurnStart): Promise<ConversationMessage[]> {
+    const keys = this.keys(turn.conversationId);
+    const now = new Date().toISOString();
+    const user: ConversationMessage = { role: 'user', content: turn.userMessage, status: 'completed', created_at: now };
+    const assistant: ConversationMessage = { role: 'assistant', content: '', status: 'streaming', created_at: now, stream_id: turn.streamId };
+    const args = [turn.owner, turn.streamId, JSON.stringify(user), JSON.stringify(assistant), this.ttlS, this.turnTtlS];
+    const history = await callRedis(this.client, () => BEGIN_TURN.run(this.client, keys.all, args));
+    if (history === null) throw new ConversationBusyError('A reply is still streaming in this conversation.');
+    if (!Array.isArray(history)) throw new Error(`Unexpected reply from Redis to beginning a turn: ${JSON.stringify(history)}.`);
+    return history.map(parseMessage);
+  }
+
+  async endTurn(conversationId: string, streamId: string, content: string, status: Exclude<MessageStatus, 'streaming'>): Promise<void> {
+    const keys = this.keys(conversationId);
+    await callRedis(this.client, () => END_TURN.run(this.client, keys.all, [streamId, content, status, this.ttlS]));
+  }
+
+  /** Nothing to release: the client is shared and closed by its owner. */
+  async close(): Promise<void> {}
+
+  private keys(conversationId: string) {
+    return conversationKeys(this.prefix, conversationId);
+  }
+}
+
+function parseMessage(json: unknown): ConversationMessage {
+  if (typeof json !== 'string') throw new Error(`Expected a message as JSON from Redis, got ${JSON.stringify(json)}.`);
+  const message: ConversationMessage = JSON.parse(json);
+  return message;
+}

@@ -1,0 +1,240 @@
+import { createHash } from 'node:crypto';
+import type { StreamRecord } from '../event-log.js';
+import { LuaScript } from './redis-client.js';
+import { conversationKeys, END_TURN_LUA } from './redis-conversation-scripts.js';
+
+/**
+ * The keys of one stream. Every script that finishes a stream takes {@link StreamKeys.all} as
+ * KEYS in this order, so the Lua below can name them by index.
+ */
+export interface StreamKeys {
+  /** Hash: `record` (JSON) and, once the stream is over, `finished`. */
+  info: string;
+  /** Redis Stream of the events, entry id `0-<seq>`, fields `event` and `data`. */
+  events: string;
+  /** Set by the producer's heartbeat with a short TTL; gone means the producer is gone. */
+  alive: string;
+  /** Exists once someone asked the producer to stop. */
+  stop: string;
+  /** The `(owner, request_id)` claim, whose value is the stream id. */
+  request: string;
+  /** Sorted set, shared by all streams, of the unfinished ones by when their heartbeat lapses: what the sweep looks through. */
+  live: string;
+  /** The conversation's keys, whose turn ends with the stream. */
+  conversation: string;
+  messages: string;
+  turn: string;
+  /** `[info, events, alive, stop, request, live, conversation, messages, turn]`. */
+  all: string[];
+}
+
+/** The keys of a stream, from its id alone (all but the request claim and the conversation's). */
+export function streamKeysById(prefix: string, streamId: string): Pick<StreamKeys, 'info' | 'events' | 'alive' | 'stop' | 'live'> {
+  const base = `${prefix}stream:${streamId}`;
+  return { info: base, events: `${base}:events`, alive: `${base}:alive`, stop: `${base}:stop`, live: liveStreamsKey(prefix) };
+}
+
+/** The sorted set of unfinished streams. */
+export function liveStreamsKey(prefix: string): string {
+  return `${prefix}streams:live`;
+}
+
+/** All the keys of a stream. */
+export function streamKeys(prefix: string, record: StreamRecord): StreamKeys {
+  // Hashed so that any owner or request id (colons, long strings) makes a fixed-size, unambiguous key.
+  const claim = createHash('sha256').update(`${record.owner}\n${record.requestId}`).digest('hex');
+  const { conversation, messages, turn } = conversationKeys(prefix, record.conversationId);
+  const keys = { ...streamKeysById(prefix, record.streamId), request: `${prefix}request:${claim}`, conversation, messages, turn };
+  return { ...keys, all: [keys.info, keys.events, keys.alive, keys.stop, keys.request, keys.live, conversation, messages, turn] };
+}
+
+/** Lua: Redis's clock in ms, the one clock every instance shares. */
+const NOW_MS = `
+local function now_ms()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+`;
+
+/**
+ * Lua, for scripts given {@link StreamKeys.all}: `finish(stream_id, retention, name, data)` marks
+ * the stream finished — its last event, named `name` with payload `data`, being its terminal one
+ * — gives its keys the retention TTL, and ends its turn in the conversation with the text of its
+ * chunks. That the finished flag only ever comes with a terminal event, and with the end of the
+ * turn, is what lets no reader wait forever and no conversation stay busy.
+ */
+const FINISH = `${END_TURN_LUA}
+local function logged_text()
+  local parts = {}
+  for _, entry in ipairs(redis.call('XRANGE', KEYS[2], '-', '+')) do
+    if entry[2][2] == 'chunk' then
+      local ok, chunk = pcall(cjson.decode, entry[2][4])
+      if ok and type(chunk.content) == 'string' then parts[#parts + 1] = chunk.content end
+    end
+  end
+  return table.concat(parts)
+end
+
+local function outcome(name, data)
+  if name ~= 'end' then return 'error' end
+  local ok, ended = pcall(cjson.decode, data)
+  if ok and ended.status == 'cancelled' then return 'cancelled' end
+  return 'completed'
+end
+
+local function finish(stream_id, retention, name, data)
+  redis.call('HSET', KEYS[1], 'finished', '1')
+  redis.call('DEL', KEYS[3])
+  redis.call('ZREM', KEYS[6], stream_id)
+  for i = 1, 5 do
+    if i ~= 3 then redis.call('EXPIRE', KEYS[i], retention) end
+  end
+  end_turn(KEYS[7], KEYS[8], KEYS[9], stream_id, logged_text(), outcome(name, data), 0)
+end
+`;
+
+/** The error reply of a script that refuses to write to a stream someone else ended. */
+export const ENDED_REPLY = 'ENDED';
+
+/**
+ * Lua, for scripts given {@link StreamKeys.all}: `written(seq, name, data)` is true when entry
+ * `seq` is already that event (an earlier attempt whose reply was lost, in a timeout), false when
+ * there is no entry `seq`; any other entry there means someone else ended the stream, and the
+ * script fails with {@link ENDED_REPLY}. So a retried append never writes twice, and a producer
+ * taken for dead never writes over the error that ended its stream.
+ */
+const WRITTEN = `
+local function written(seq, name, data)
+  local id = '0-' .. seq
+  local entry = redis.call('XRANGE', KEYS[2], id, id)[1]
+  if entry == nil then
+    if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then
+      return redis.error_reply('${ENDED_REPLY} the stream was ended without this producer')
+    end
+    return false
+  end
+  if entry[2][2] == name and entry[2][4] == data then return true end
+  return redis.error_reply('${ENDED_REPLY} event ' .. seq .. ' was written by someone else')
+end
+`;
+
+/**
+ * KEYS request, info, alive, live; ARGV stream id, record JSON, active TTL s, heartbeat TTL ms.
+ * Returns the stream id that already holds the claim, or nil after opening the stream.
+ */
+export const OPEN = new LuaScript(`${NOW_MS}
+local existing = redis.call('GET', KEYS[1])
+if existing then return existing end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+redis.call('HSET', KEYS[2], 'record', ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('SET', KEYS[3], '1', 'PX', ARGV[4])
+redis.call('ZADD', KEYS[4], now_ms() + tonumber(ARGV[4]), ARGV[1])
+return false
+`);
+
+/**
+ * KEYS all; ARGV max length, seq, event, data, active TTL s. Appends a non-terminal event with the
+ * explicit id `0-<seq>`, once (see `written`).
+ */
+export const APPEND = new LuaScript(`${WRITTEN}
+local done = written(ARGV[2], ARGV[3], ARGV[4])
+if type(done) == 'table' then return done end
+if not done then
+  redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[1], '0-' .. ARGV[2], 'event', ARGV[3], 'data', ARGV[4])
+  redis.call('EXPIRE', KEYS[2], ARGV[5])
+end
+return 1
+`);
+
+/**
+ * KEYS all; ARGV stream id, max length, seq, event, data, retention s. Appends the terminal event
+ * and finishes the stream in one step (see `finish`), once (see `written`).
+ */
+export const APPEND_TERMINAL = new LuaScript(`${FINISH}${WRITTEN}
+local done = written(ARGV[3], ARGV[4], ARGV[5])
+if type(done) == 'table' then return done end
+if not done then
+  redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], '0-' .. ARGV[3], 'event', ARGV[4], 'data', ARGV[5])
+  finish(ARGV[1], ARGV[6], ARGV[4], ARGV[5])
+end
+return 1
+`);
+
+/**
+ * KEYS all; ARGV stream id, heartbeat TTL ms, active TTL s. Returns -1 when the stream is already
+ * over (a reader or sweep ended it, taking this producer for dead), else 1 when a stop was asked
+ * for, else 0.
+ */
+export const HEARTBEAT = new LuaScript(`${NOW_MS}
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then return -1 end
+redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
+redis.call('ZADD', KEYS[6], now_ms() + tonumber(ARGV[2]), ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+redis.call('EXPIRE', KEYS[5], ARGV[3])
+return redis.call('EXISTS', KEYS[4])
+`);
+
+/**
+ * KEYS info, stop; ARGV active TTL s, channel, stream id. Does nothing to a finished or unknown
+ * stream; otherwise sets the flag (read by the heartbeat, in case the message is missed) and
+ * publishes the stream id so the producer's instance stops it at once.
+ */
+export const STOP = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then return 0 end
+redis.call('SET', KEYS[2], '1', 'EX', ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1
+`);
+
+/**
+ * KEYS info, events, alive; ARGV first entry id, count. One atomic look at a stream:
+ * `{exists, finished, alive, entries from the id on}`.
+ */
+export const SNAPSHOT = new LuaScript(`
+return {
+  redis.call('EXISTS', KEYS[1]),
+  redis.call('HEXISTS', KEYS[1], 'finished'),
+  redis.call('EXISTS', KEYS[3]),
+  redis.call('XRANGE', KEYS[2], ARGV[1], '+', 'COUNT', ARGV[2])
+}
+`);
+
+/**
+ * KEYS all; ARGV stream id, error data JSON, retention s, max length, "1" to require a dead
+ * producer. Ends an unfinished stream — with an `error` event at the next seq, unless its last
+ * event is already terminal (written by an earlier version, which finished in a second step) — and its turn,
+ * all in one step (see `finish`). With "1", only when the producer's heartbeat is gone: so however
+ * many readers and sweeps notice at once, exactly one terminal event is written. Returns the seq
+ * of the error it wrote, or 0.
+ */
+export const ABANDON = new LuaScript(`${FINISH}
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then
+  -- Over already, or gone: nothing for the sweep to look at again.
+  redis.call('ZREM', KEYS[6], ARGV[1])
+  return 0
+end
+if ARGV[5] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
+local seq = 1
+if #last > 0 then
+  local name = last[1][2][2]
+  if name == 'end' or name == 'error' then
+    finish(ARGV[1], ARGV[3], name, last[1][2][4])
+    return 0
+  end
+  seq = tonumber(string.match(last[1][1], '^0%-(%d+)$')) + 1
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], '0-' .. seq, 'event', 'error', 'data', ARGV[2])
+finish(ARGV[1], ARGV[3], 'error', ARGV[2])
+return seq
+`);
+
+/**
+ * KEYS live; ARGV count. The ids of up to `count` unfinished streams whose heartbeat has lapsed
+ * by Redis's clock: the producers the sweep should check on.
+ */
+export const LAPSED = new LuaScript(`${NOW_MS}
+return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now_ms(), 'LIMIT', 0, ARGV[1])
+`);

@@ -1,0 +1,158 @@
+import type { Redis } from 'ioredis';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isTerminal, type ErrorData, type StreamEventName } from '../../../protocol/index.js';
+import type { StoredEvent, StreamWriter } from '../event-log.js';
+import { callRedis } from './redis-client.js';
+import { ABANDON, APPEND, APPEND_TERMINAL, ENDED_REPLY, HEARTBEAT, type StreamKeys } from './redis-event-log-scripts.js';
+import { StoreUnavailableError, StreamEndedError } from '../store-errors.js';
+
+/** The settings a {@link RedisStreamWriter} takes from its log. */
+export interface RedisWriterSettings {
+  retentionS: number;
+  activeTtlS: number;
+  heartbeatIntervalMs: number;
+  heartbeatTtlMs: number;
+  maxEvents: number;
+  /** How long after opening a stream its appends are still retried while Redis does not answer. */
+  retryForMs: number;
+  onError: (err: unknown, message: string) => void;
+}
+
+/** First and longest pause between two attempts of an append, in ms. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 1000;
+
+/** The `error` that ends a stream closed without its terminal event (its producer failed to write it). */
+const CLOSED_EARLY = 'The reply ended unexpectedly; send your message again.';
+
+/**
+ * The producer's side of one stream in Redis. While open it refreshes the heartbeat key (readers
+ * on any instance take its absence as this producer's death) and checks the stop flag on each
+ * beat; a stop published through pub/sub reaches it sooner, via {@link RedisStreamWriter.requestStop}.
+ *
+ * An append that Redis does not answer (down, or stalled) is retried until the stream's timeout;
+ * each event has a fixed position, so a retry whose first attempt did land writes nothing twice.
+ * The terminal event is appended together with the finished flag and the end of the turn. When
+ * that fails, closing stops the heartbeat: a reader or the sweep of any instance then ends the
+ * stream once Redis answers again, so none is left finished without a terminal event.
+ */
+export class RedisStreamWriter implements StreamWriter {
+  private readonly stop = new AbortController();
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly retryUntil: number;
+  private seq = 0;
+  private beating = false;
+  private closed = false;
+  /** True once the terminal event is in: the stream is finished. */
+  private ended = false;
+
+  /**
+   * @param onClose Called once when the writer closes or is detached, to forget it.
+   */
+  constructor(
+    private readonly client: Redis,
+    private readonly keys: StreamKeys,
+    private readonly streamId: string,
+    private readonly conversationId: string,
+    private readonly settings: RedisWriterSettings,
+    private readonly onClose: () => void,
+  ) {
+    this.retryUntil = Date.now() + settings.retryForMs;
+    this.heartbeat = setInterval(() => void this.beat(), settings.heartbeatIntervalMs);
+    this.heartbeat.unref();
+  }
+
+  onStop(listener: () => void): () => void {
+    const { signal } = this.stop;
+    if (signal.aborted) {
+      listener();
+      return () => undefined;
+    }
+    signal.addEventListener('abort', listener, { once: true });
+    return () => signal.removeEventListener('abort', listener);
+  }
+
+  /** Calls the {@link onStop} listeners: a stop for this stream was published. */
+  requestStop(): void {
+    this.stop.abort();
+  }
+
+  async append(event: StreamEventName, data: string, retry?: AbortSignal): Promise<StoredEvent> {
+    const seq = this.seq + 1;
+    const { maxEvents, activeTtlS, retentionS } = this.settings;
+    const terminal = isTerminal(event);
+    await this.retrying(
+      () =>
+        terminal
+          ? APPEND_TERMINAL.run(this.client, this.keys.all, [this.streamId, maxEvents, seq, event, data, retentionS])
+          : APPEND.run(this.client, this.keys.all, [maxEvents, seq, event, data, activeTtlS]),
+      retry,
+    );
+    this.seq = seq;
+    if (terminal) this.ended = true;
+    return { seq, event, data };
+  }
+
+  /**
+   * Stops the heartbeat. A stream still without its terminal event gets an `error` now; if Redis
+   * cannot take it, the stream is left to the readers and sweeps, which end it once it can.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.detach();
+    if (this.ended) return;
+    const error: ErrorData = { error: CLOSED_EARLY, conversation_id: this.conversationId, status: 'error', retryable: false };
+    const { retentionS, maxEvents } = this.settings;
+    await callRedis(this.client, () => ABANDON.run(this.client, this.keys.all, [this.streamId, JSON.stringify(error), retentionS, maxEvents, '0']));
+  }
+
+  /**
+   * Stops the heartbeat without finishing the stream, as if this process had died: readers will
+   * declare the stream interrupted once the heartbeat key expires. Used when the log shuts down.
+   */
+  detach(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    this.onClose();
+  }
+
+  /**
+   * Runs `op` until Redis answers it, with growing pauses, for as long as the stream may run and
+   * `retry` has not aborted; once without `retry`.
+   */
+  private async retrying(op: () => Promise<unknown>, retry: AbortSignal | undefined): Promise<void> {
+    for (let pause = RETRY_FIRST_MS; ; pause = Math.min(pause * 2, RETRY_MAX_MS)) {
+      try {
+        await callRedis(this.client, op);
+        return;
+      } catch (err) {
+        if (err instanceof Error && err.name === 'ReplyError' && err.message.startsWith(ENDED_REPLY)) throw new StreamEndedError({ cause: err });
+        if (!(err instanceof StoreUnavailableError) || !retry || retry.aborted || Date.now() + pause > this.retryUntil) throw err;
+        // Once per append: the outage itself is reported by the client.
+        if (pause === RETRY_FIRST_MS) this.settings.onError(err, 'a stream append failed; retrying until the stream times out');
+        await sleep(pause, undefined, { signal: retry }).catch(() => {
+          // Aborted: no more tries; the failure is the store's, not the abort's.
+          throw err;
+        });
+      }
+    }
+  }
+
+  private async beat(): Promise<void> {
+    // A slow Redis must not pile up heartbeats behind each other.
+    if (this.beating || this.closed) return;
+    this.beating = true;
+    try {
+      const { heartbeatTtlMs, activeTtlS } = this.settings;
+      const answer = await callRedis(this.client, () => HEARTBEAT.run(this.client, this.keys.all, [this.streamId, heartbeatTtlMs, activeTtlS]));
+      // 1: a stop was asked for (and its message missed). -1: a reader or sweep already ended the
+      // stream, taking this producer for dead; producing more would only fail.
+      if (answer !== 0) this.stop.abort();
+    } catch (err) {
+      this.settings.onError(err, 'the stream heartbeat failed');
+    } finally {
+      this.beating = false;
+    }
+  }
+}
