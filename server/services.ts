@@ -72,6 +72,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const shutdownHooks = new Set<() => void>();
   let shutDown = false;
   const jobs = new Set<Promise<void>>();
+  const metrics = overrides.metrics ?? new Metrics();
   const stores = createStores(config, log, overrides);
   const { events, conversations } = stores;
   let draining = false;
@@ -86,7 +87,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     issuer: config.jwtSecret ? new TokenIssuer({ secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience }) : undefined,
     events,
     conversations,
-    metrics: overrides.metrics ?? new Metrics(),
+    metrics,
     openStreams,
     get draining() {
       return draining;
@@ -107,7 +108,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
     rateLimitCounters,
     messageLimit,
-    orchestrator: createOrchestrator(config, log, overrides.agent),
+    orchestrator: createOrchestrator(config, log, (agent, reason) => metrics.agentFailures.inc({ agent, reason }), overrides.agent),
     // Made once the services exist, since it works with them; read-only from then on.
     get streams() {
       return streams;

@@ -10,6 +10,8 @@ export interface OrchestratorOptions {
   /** A system prompt per agent name, handed to that agent with every input. Defaults to none. */
   systemPrompts?: Partial<Record<string, string>>;
   log: Logger;
+  /** Counts one failure of `agent` (a stop or a timeout is not one): the `agent_failures_total` metric. Defaults to counting nothing. */
+  countFailure?: (agent: string, reason: AgentFailureReason) => void;
 }
 
 /**
@@ -18,19 +20,14 @@ export interface OrchestratorOptions {
  * logged here, once, whichever agent failed.
  */
 export class Orchestrator {
-  /**
-   * Agent failures since start, by reason, every reason present from 0 (a stop or a timeout is
-   * not a failure). A metrics endpoint reads it.
-   */
-  readonly failures: ReadonlyMap<AgentFailureReason, number>;
-  private readonly counts = new Map<AgentFailureReason, number>(Object.values(AGENT_FAILURE).map((reason) => [reason, 0]));
   private readonly routed = new Map<string, Agent>();
   private readonly defaultAgent: Agent;
   private readonly log: Logger;
+  private readonly countFailure: (agent: string, reason: AgentFailureReason) => void;
 
-  constructor({ agents, defaultAgent, systemPrompts = {}, log }: OrchestratorOptions) {
+  constructor({ agents, defaultAgent, systemPrompts = {}, log, countFailure = () => undefined }: OrchestratorOptions) {
     this.log = log;
-    this.failures = this.counts;
+    this.countFailure = countFailure;
     for (const agent of agents) {
       if (this.routed.has(agent.name)) throw new Error(`Two agents are named "${agent.name}".`);
       this.routed.set(agent.name, this.route(agent, systemPrompts[agent.name]));
@@ -88,7 +85,7 @@ export class Orchestrator {
 
   private record(agent: string, err: unknown): void {
     const reason = err instanceof AgentError ? err.reason : AGENT_FAILURE.other;
-    this.counts.set(reason, (this.counts.get(reason) ?? 0) + 1);
+    this.countFailure(agent, reason);
     // Anything else is a bug, logged with its stack by the stream job; an AgentError is expected
     // and its message, written for the user, carries no secret.
     if (err instanceof AgentError) this.log.warn({ agent, reason, message: err.message, detail: err.detail }, 'agent failed');

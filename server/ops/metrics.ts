@@ -48,6 +48,12 @@ export class Metrics {
     labelNames: ['event'] as const,
     registers: [this.registry],
   });
+  readonly agentFailures = new Counter({
+    name: 'agent_failures_total',
+    help: 'Agent failures (not stops or timeouts), by agent and reason.',
+    labelNames: ['agent', 'reason'] as const,
+    registers: [this.registry],
+  });
   readonly wireBytes = new Counter({
     name: 'stream_chat_wire_bytes_total',
     help: 'Bytes written to client sockets by stream responses, by content encoding.',

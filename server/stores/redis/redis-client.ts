@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { StoreUnavailableError } from '../store-errors.js';
+import { REDIS_SCRIPTS } from './redis-scripts.js';
 
 /** Options for {@link createRedisClient}. */
 export interface RedisClientOptions {
@@ -25,6 +25,7 @@ export function createRedisClient(url: string, options: RedisClientOptions = {})
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
     retryStrategy: (times) => Math.min(times * 100, 1000),
+    scripts: REDIS_SCRIPTS,
   });
   reportErrorsOnce(client, options.onError ?? (() => undefined));
   return client;
@@ -95,24 +96,5 @@ export async function callRedis<T>(client: Redis, op: () => Promise<T>): Promise
     return await op();
   } catch (err) {
     throw toStoreError(err);
-  }
-}
-
-/** A Lua script, sent by its SHA1 and loaded on first use (or after Redis restarted empty). */
-export class LuaScript {
-  readonly sha: string;
-
-  constructor(readonly lua: string) {
-    this.sha = createHash('sha1').update(lua).digest('hex');
-  }
-
-  /** Runs the script atomically with `keys` as KEYS and `args` as ARGV. */
-  async run(client: Redis, keys: string[], args: Array<string | number>): Promise<unknown> {
-    try {
-      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
-    } catch (err) {
-      if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
-      return client.eval(this.lua, keys.length, ...keys, ...args);
-    }
   }
 }

@@ -1,4 +1,3 @@
-import { LuaScript } from './redis-client.js';
 
 /**
  * The keys of one conversation. The event log's scripts use them too: whoever ends a stream —
@@ -63,7 +62,7 @@ end
  * turn TTL s. The turn key (`SET NX`) is the one-reply-at-a-time rule; taking it, reading the
  * history and appending the turn happen in one step. Returns the history, or nil when busy.
  */
-export const BEGIN_TURN = new LuaScript(`
+export const BEGIN_TURN = `
 if not redis.call('SET', KEYS[3], ARGV[2], 'NX', 'EX', ARGV[6]) then return false end
 redis.call('HSETNX', KEYS[1], 'owner', ARGV[1])
 local history = redis.call('LRANGE', KEYS[2], 0, -1)
@@ -71,10 +70,10 @@ redis.call('RPUSH', KEYS[2], ARGV[3], ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
 return history
-`);
+`;
 
 /** KEYS conversation, messages, turn; ARGV stream id, content, status, TTL s. See {@link END_TURN_LUA}. */
-export const END_TURN = new LuaScript(`${END_TURN_LUA}
+export const END_TURN = `${END_TURN_LUA}
 end_turn(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]))
 return 1
-`);
+`;

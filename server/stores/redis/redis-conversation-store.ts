@@ -8,7 +8,8 @@ import {
   type TurnStart,
 } from '../conversation-store.js';
 import { callRedis } from './redis-client.js';
-import { BEGIN_TURN, conversationKeys, END_TURN } from './redis-conversation-scripts.js';
+import { conversationKeys } from './redis-conversation-scripts.js';
+import { scriptArgs } from './redis-scripts.js';
 
 /** Options for {@link RedisConversationStore}. */
 export interface RedisConversationStoreOptions {
@@ -59,7 +60,7 @@ export class RedisConversationStore implements ConversationStore {
     const user: ConversationMessage = { role: 'user', content: turn.userMessage, status: 'completed', created_at: now };
     const assistant: ConversationMessage = { role: 'assistant', content: '', status: 'streaming', created_at: now, stream_id: turn.streamId };
     const args = [turn.owner, turn.streamId, JSON.stringify(user), JSON.stringify(assistant), this.ttlS, this.turnTtlS];
-    const history = await callRedis(this.client, () => BEGIN_TURN.run(this.client, keys.all, args));
+    const history = await callRedis(this.client, () => this.client.conversationBeginTurn(...scriptArgs(keys.all, args)));
     if (history === null) throw new ConversationBusyError('A reply is still streaming in this conversation.');
     if (!Array.isArray(history)) throw new Error(`Unexpected reply from Redis to beginning a turn: ${JSON.stringify(history)}.`);
     return history.map(parseMessage);
@@ -67,7 +68,7 @@ export class RedisConversationStore implements ConversationStore {
 
   async endTurn(conversationId: string, streamId: string, content: string, status: Exclude<MessageStatus, 'streaming'>): Promise<void> {
     const keys = this.keys(conversationId);
-    await callRedis(this.client, () => END_TURN.run(this.client, keys.all, [streamId, content, status, this.ttlS]));
+    await callRedis(this.client, () => this.client.conversationEndTurn(...scriptArgs(keys.all, [streamId, content, status, this.ttlS])));
   }
 
   /** Nothing to release: the client is shared and closed by its owner. */

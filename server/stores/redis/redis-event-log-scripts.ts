@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { StreamRecord } from '../event-log.js';
-import { LuaScript } from './redis-client.js';
 import { conversationKeys, END_TURN_LUA } from './redis-conversation-scripts.js';
 
 /**
@@ -122,7 +121,7 @@ end
  * KEYS request, info, alive, live; ARGV stream id, record JSON, active TTL s, heartbeat TTL ms.
  * Returns the stream id that already holds the claim, or nil after opening the stream.
  */
-export const OPEN = new LuaScript(`${NOW_MS}
+export const OPEN = `${NOW_MS}
 local existing = redis.call('GET', KEYS[1])
 if existing then return existing end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
@@ -131,13 +130,13 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('SET', KEYS[3], '1', 'PX', ARGV[4])
 redis.call('ZADD', KEYS[4], now_ms() + tonumber(ARGV[4]), ARGV[1])
 return false
-`);
+`;
 
 /**
  * KEYS all; ARGV max length, seq, event, data, active TTL s. Appends a non-terminal event with the
  * explicit id `0-<seq>`, once (see `written`).
  */
-export const APPEND = new LuaScript(`${WRITTEN}
+export const APPEND = `${WRITTEN}
 local done = written(ARGV[2], ARGV[3], ARGV[4])
 if type(done) == 'table' then return done end
 if not done then
@@ -145,13 +144,13 @@ if not done then
   redis.call('EXPIRE', KEYS[2], ARGV[5])
 end
 return 1
-`);
+`;
 
 /**
  * KEYS all; ARGV stream id, max length, seq, event, data, retention s. Appends the terminal event
  * and finishes the stream in one step (see `finish`), once (see `written`).
  */
-export const APPEND_TERMINAL = new LuaScript(`${FINISH}${WRITTEN}
+export const APPEND_TERMINAL = `${FINISH}${WRITTEN}
 local done = written(ARGV[3], ARGV[4], ARGV[5])
 if type(done) == 'table' then return done end
 if not done then
@@ -159,14 +158,14 @@ if not done then
   finish(ARGV[1], ARGV[6], ARGV[4], ARGV[5])
 end
 return 1
-`);
+`;
 
 /**
  * KEYS all; ARGV stream id, heartbeat TTL ms, active TTL s. Returns -1 when the stream is already
  * over (a reader or sweep ended it, taking this producer for dead), else 1 when a stop was asked
  * for, else 0.
  */
-export const HEARTBEAT = new LuaScript(`${NOW_MS}
+export const HEARTBEAT = `${NOW_MS}
 if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then return -1 end
 redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
 redis.call('ZADD', KEYS[6], now_ms() + tonumber(ARGV[2]), ARGV[1])
@@ -174,32 +173,32 @@ redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
 redis.call('EXPIRE', KEYS[5], ARGV[3])
 return redis.call('EXISTS', KEYS[4])
-`);
+`;
 
 /**
  * KEYS info, stop; ARGV active TTL s, channel, stream id. Does nothing to a finished or unknown
  * stream; otherwise sets the flag (read by the heartbeat, in case the message is missed) and
  * publishes the stream id so the producer's instance stops it at once.
  */
-export const STOP = new LuaScript(`
+export const STOP = `
 if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then return 0 end
 redis.call('SET', KEYS[2], '1', 'EX', ARGV[1])
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
-`);
+`;
 
 /**
  * KEYS info, events, alive; ARGV first entry id, count. One atomic look at a stream:
  * `{exists, finished, alive, entries from the id on}`.
  */
-export const SNAPSHOT = new LuaScript(`
+export const SNAPSHOT = `
 return {
   redis.call('EXISTS', KEYS[1]),
   redis.call('HEXISTS', KEYS[1], 'finished'),
   redis.call('EXISTS', KEYS[3]),
   redis.call('XRANGE', KEYS[2], ARGV[1], '+', 'COUNT', ARGV[2])
 }
-`);
+`;
 
 /**
  * KEYS all; ARGV stream id, error data JSON, retention s, max length, "1" to require a dead
@@ -209,7 +208,7 @@ return {
  * many readers and sweeps notice at once, exactly one terminal event is written. Returns the seq
  * of the error it wrote, or 0.
  */
-export const ABANDON = new LuaScript(`${FINISH}
+export const ABANDON = `${FINISH}
 if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then
   -- Over already, or gone: nothing for the sweep to look at again.
   redis.call('ZREM', KEYS[6], ARGV[1])
@@ -229,12 +228,12 @@ end
 redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], '0-' .. seq, 'event', 'error', 'data', ARGV[2])
 finish(ARGV[1], ARGV[3], 'error', ARGV[2])
 return seq
-`);
+`;
 
 /**
  * KEYS live; ARGV count. The ids of up to `count` unfinished streams whose heartbeat has lapsed
  * by Redis's clock: the producers the sweep should check on.
  */
-export const LAPSED = new LuaScript(`${NOW_MS}
+export const LAPSED = `${NOW_MS}
 return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now_ms(), 'LIMIT', 0, ARGV[1])
-`);
+`;

@@ -4,7 +4,8 @@ import type { EventLog, EventSink, OpenResult, StoredEvent, StreamRecord } from 
 import { BlockingPool } from './redis-blocking-pool.js';
 import { callRedis, reportErrorsOnce, toStoreError } from './redis-client.js';
 import { parseSnapshot, parseXreadReply, type StreamSnapshot } from './redis-event-entries.js';
-import { ABANDON, LAPSED, liveStreamsKey, OPEN, SNAPSHOT, STOP, streamKeys, streamKeysById, type StreamKeys } from './redis-event-log-scripts.js';
+import { liveStreamsKey, streamKeys, streamKeysById, type StreamKeys } from './redis-event-log-scripts.js';
+import { scriptArgs } from './redis-scripts.js';
 import { RedisStreamWriter, type RedisWriterSettings } from './redis-stream-writer.js';
 
 /** Options for {@link RedisEventLog}. */
@@ -115,7 +116,7 @@ export class RedisEventLog implements EventLog {
     const keys = streamKeys(this.prefix, record);
     const { activeTtlS, heartbeatTtlMs } = this.settings;
     const args = [record.streamId, JSON.stringify(record), activeTtlS, heartbeatTtlMs];
-    const existing = await callRedis(this.client, () => OPEN.run(this.client, [keys.request, keys.info, keys.alive, keys.live], args));
+    const existing = await callRedis(this.client, () => this.client.streamOpen(...scriptArgs([keys.request, keys.info, keys.alive, keys.live], args)));
     if (typeof existing === 'string') return { kind: 'existing', streamId: existing };
     await this.subscribeToStops();
     const writer = new RedisStreamWriter(this.client, keys, record.streamId, record.conversationId, this.settings, () => this.writers.delete(record.streamId));
@@ -174,7 +175,7 @@ export class RedisEventLog implements EventLog {
 
   async stop(streamId: string): Promise<void> {
     const keys = streamKeysById(this.prefix, streamId);
-    await callRedis(this.client, () => STOP.run(this.client, [keys.info, keys.stop], [this.settings.activeTtlS, this.stopChannel(), streamId]));
+    await callRedis(this.client, () => this.client.streamStop(...scriptArgs([keys.info, keys.stop], [this.settings.activeTtlS, this.stopChannel(), streamId])));
   }
 
   async close(): Promise<void> {
@@ -188,7 +189,7 @@ export class RedisEventLog implements EventLog {
 
   /** The stream's state and its events after `afterSeq`, read in one step. */
   private async snapshot(keys: StreamKeys, afterSeq: number): Promise<StreamSnapshot> {
-    const reply = await callRedis(this.client, () => SNAPSHOT.run(this.client, [keys.info, keys.events, keys.alive], [`0-${afterSeq + 1}`, this.batchSize]));
+    const reply = await callRedis(this.client, () => this.client.streamSnapshot(...scriptArgs([keys.info, keys.events, keys.alive], [`0-${afterSeq + 1}`, this.batchSize])));
     return parseSnapshot(reply);
   }
 
@@ -226,7 +227,7 @@ export class RedisEventLog implements EventLog {
   private async interrupt(record: StreamRecord, keys: StreamKeys): Promise<void> {
     const data: ErrorData = { error: INTERRUPTED, conversation_id: record.conversationId, status: 'error', retryable: false };
     const { retentionS, maxEvents } = this.settings;
-    await callRedis(this.client, () => ABANDON.run(this.client, keys.all, [record.streamId, JSON.stringify(data), retentionS, maxEvents, '1']));
+    await callRedis(this.client, () => this.client.streamAbandon(...scriptArgs(keys.all, [record.streamId, JSON.stringify(data), retentionS, maxEvents, '1'])));
   }
 
   /** Ends the streams whose producer's heartbeat lapsed, for when nobody reads them. */
@@ -236,7 +237,7 @@ export class RedisEventLog implements EventLog {
     this.sweeping = true;
     try {
       const live = liveStreamsKey(this.prefix);
-      const lapsed = await callRedis(this.client, () => LAPSED.run(this.client, [live], [SWEEP_BATCH]));
+      const lapsed = await callRedis(this.client, () => this.client.streamsLapsed(...scriptArgs([live], [SWEEP_BATCH])));
       for (const streamId of Array.isArray(lapsed) ? lapsed : []) {
         const record = await this.get(String(streamId));
         // Its keys expired (activeTtlS) with nobody left to end it: nothing to end, only to forget.

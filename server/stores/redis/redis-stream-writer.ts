@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminal, type ErrorData, type StreamEventName } from '../../../protocol/index.js';
 import type { StoredEvent, StreamWriter } from '../event-log.js';
 import { callRedis } from './redis-client.js';
-import { ABANDON, APPEND, APPEND_TERMINAL, ENDED_REPLY, HEARTBEAT, type StreamKeys } from './redis-event-log-scripts.js';
+import { ENDED_REPLY, type StreamKeys } from './redis-event-log-scripts.js';
+import { scriptArgs } from './redis-scripts.js';
 import { StoreUnavailableError, StreamEndedError } from '../store-errors.js';
 
 /** The settings a {@link RedisStreamWriter} takes from its log. */
@@ -84,8 +85,8 @@ export class RedisStreamWriter implements StreamWriter {
     await this.retrying(
       () =>
         terminal
-          ? APPEND_TERMINAL.run(this.client, this.keys.all, [this.streamId, maxEvents, seq, event, data, retentionS])
-          : APPEND.run(this.client, this.keys.all, [maxEvents, seq, event, data, activeTtlS]),
+          ? this.client.streamAppendTerminal(...scriptArgs(this.keys.all, [this.streamId, maxEvents, seq, event, data, retentionS]))
+          : this.client.streamAppend(...scriptArgs(this.keys.all, [maxEvents, seq, event, data, activeTtlS])),
       retry,
     );
     this.seq = seq;
@@ -103,7 +104,7 @@ export class RedisStreamWriter implements StreamWriter {
     if (this.ended) return;
     const error: ErrorData = { error: CLOSED_EARLY, conversation_id: this.conversationId, status: 'error', retryable: false };
     const { retentionS, maxEvents } = this.settings;
-    await callRedis(this.client, () => ABANDON.run(this.client, this.keys.all, [this.streamId, JSON.stringify(error), retentionS, maxEvents, '0']));
+    await callRedis(this.client, () => this.client.streamAbandon(...scriptArgs(this.keys.all, [this.streamId, JSON.stringify(error), retentionS, maxEvents, '0'])));
   }
 
   /**
@@ -145,7 +146,7 @@ export class RedisStreamWriter implements StreamWriter {
     this.beating = true;
     try {
       const { heartbeatTtlMs, activeTtlS } = this.settings;
-      const answer = await callRedis(this.client, () => HEARTBEAT.run(this.client, this.keys.all, [this.streamId, heartbeatTtlMs, activeTtlS]));
+      const answer = await callRedis(this.client, () => this.client.streamHeartbeat(...scriptArgs(this.keys.all, [this.streamId, heartbeatTtlMs, activeTtlS])));
       // 1: a stop was asked for (and its message missed). -1: a reader or sweep already ended the
       // stream, taking this producer for dead; producing more would only fail.
       if (answer !== 0) this.stop.abort();

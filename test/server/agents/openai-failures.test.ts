@@ -5,6 +5,7 @@ import type { AgentFailureReason } from '../../../server/agents/agent.js';
 import { createLogger } from '../../../server/ops/logger.js';
 import { behave, completionEvent, FAKE_API_KEY, FakeOpenAI, type Behaviour } from '../../support/fake-openai.js';
 import { postChat, readAllEvents, replyText, type SseMessage } from '../../support/sse.js';
+import { agentFailures } from '../../support/metrics.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
 
 const ROLE_EVENT = `data: ${JSON.stringify({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`;
@@ -37,9 +38,9 @@ describe('upstream failures become error events a site owner can act on', () => 
     await fake.close();
   });
 
-  /** Runs one chat against `behaviour`; returns its events, its error message and the failure reasons it counted. */
-  async function chatWith(behaviour: Behaviour, message = 'Hi'): Promise<{ events: SseMessage[]; error: string; counted: AgentFailureReason[] }> {
-    const before = new Map(api.services.orchestrator.failures);
+  /** Runs one chat against `behaviour`; returns its events, its error message and the failure reasons `/metrics` counted. */
+  async function chatWith(behaviour: Behaviour, message = 'Hi'): Promise<{ events: SseMessage[]; error: string; counted: string[] }> {
+    const before = await agentFailures(api.url);
     fake.use(behaviour);
     const res = await postChat(api.url, token, { message });
     const raw = await res.clone().text();
@@ -47,7 +48,7 @@ describe('upstream failures become error events a site owner can act on', () => 
     const events = await readAllEvents(res);
     const last = events.at(-1)!;
     expect(last.event).toBe('error');
-    const counted = [...api.services.orchestrator.failures].filter(([reason, count]) => count !== before.get(reason)).map(([reason]) => reason);
+    const counted = [...(await agentFailures(api.url))].filter(([reason, count]) => count !== before.get(reason)).map(([reason]) => reason);
     return { events, error: JSON.parse(last.data).error, counted };
   }
 
@@ -104,7 +105,7 @@ describe('upstream failures become error events a site owner can act on', () => 
   });
 
   it('retries a 429 once after a short Retry-After, and answers', async () => {
-    const before = new Map(api.services.orchestrator.failures);
+    const before = await agentFailures(api.url);
     fake.use(behave.sequence(behave.status(429, { error: { message: 'slow down' } }, { 'Retry-After': '1' }), behave.reply(['Worth the wait.'])));
     const requests = fake.requests.length;
     const events = await readAllEvents(await postChat(api.url, token, { message: 'patience' }));
@@ -112,7 +113,7 @@ describe('upstream failures become error events a site owner can act on', () => 
     const [first, second] = fake.requests.slice(requests);
     expect(fake.requests.length - requests).toBe(2);
     expect(second.receivedAt - first.receivedAt).toBeGreaterThanOrEqual(950);
-    expect(new Map(api.services.orchestrator.failures)).toEqual(before);
+    expect(await agentFailures(api.url)).toEqual(before);
   });
 
   it('gives up on a second 429, after one retry', async () => {
@@ -152,7 +153,7 @@ describe('an unreachable provider', () => {
       expect(JSON.parse(events.at(-1)!.data).error).toBe(
         `Could not reach the model provider at http://127.0.0.1:${port} (connection refused); check OPENAI_BASE_URL and that the server is running.`,
       );
-      expect(api.services.orchestrator.failures.get('connection')).toBe(1);
+      expect((await agentFailures(api.url)).get('connection')).toBe(1);
     } finally {
       await api.close();
       await fake.close();

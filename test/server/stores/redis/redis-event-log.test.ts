@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../../../../server/stores/event-log.js';
 import { BlockingPool } from '../../../../server/stores/redis/redis-blocking-pool.js';
+import { callRedis } from '../../../../server/stores/redis/redis-client.js';
 import { RedisConversationStore } from '../../../../server/stores/redis/redis-conversation-store.js';
 import { streamKeysById } from '../../../../server/stores/redis/redis-event-log-scripts.js';
 import { StoreUnavailableError, StreamEndedError } from '../../../../server/stores/store-errors.js';
@@ -38,6 +39,19 @@ describe.skipIf(!redisAvailability().available)('RedisEventLog across instances'
   });
   afterEach(() => harness.cleanup());
   afterAll(() => redis.close());
+
+  it('loads its scripts again after Redis forgot them (SCRIPT FLUSH, as after a restart)', async () => {
+    const log = harness.eventLog();
+    const record = newRecord();
+    const writer = await openWriter(log, record);
+    await writer.append('start', '{}');
+    const admin = harness.client();
+    await callRedis(admin, () => admin.script('FLUSH'));
+    await writer.append('chunk', chunk('a', 0));
+    await writer.append('end', '{}');
+    await writer.close();
+    expect((await readAll(log, record.streamId)).map((event) => event.event)).toEqual(['start', 'chunk', 'end']);
+  });
 
   it('ends the stream of a dead producer with one error event, for readers now and later', async () => {
     const producerClient = harness.client();
