@@ -5,12 +5,10 @@ import { BUILT_IN_STRINGS } from '../../widget/index.js';
 import type { NgxChatErrorEvent } from '../../widget/events.js';
 import { apiInfo, apiStats, cleanup, fixture, lastReplyText, login, replyEnded, resetApi, shadow, waitFor } from './support/helpers.js';
 
-/** 60 words over about a second and a half: long enough to cut or stop in the middle. */
-const LONG_TEXT = Array.from({ length: 12 }, (_, i) => `Sentence number ${i + 1} of the long reply.`).join(' ');
-const LONG_SCRIPT = { text: LONG_TEXT, delay_ms: 25 };
 const openSockets = () => executeServerCommand<number, undefined>('api-open-streams');
 
-// The key cases of stream.test.ts and auth-and-errors.test.ts, over transport="ws".
+// What only the WebSocket transport has: one socket kept between messages, and the auth and
+// origin failures of its handshake. stream.test.ts runs the rest over both transports.
 describe('ngx-chat over the WebSocket transport', () => {
   let api: string;
   let strictApi: string;
@@ -45,53 +43,6 @@ describe('ngx-chat over the WebSocket transport', () => {
 
     element.parentElement?.remove();
     await waitFor(async () => (await openSockets()) === 0, 'the socket to close with the element');
-  });
-
-  it('resumes after the server cuts the socket, with no text lost or repeated', async () => {
-    const statuses: string[] = [];
-    const element = await fixture({ 'api-url': api, guest: '', transport: 'ws' }, (el) => {
-      el.metadata = LONG_SCRIPT;
-      el.addEventListener('ngx-chat-status', (event) => statuses.push(event.status));
-    });
-    const ended = replyEnded(element);
-    element.send('Tell me a long story');
-    await waitFor(() => lastReplyText(element).length > 40, 'the reply to begin');
-    expect(await executeServerCommand<number, undefined>('api-cut-streams')).to.equal(1);
-
-    const event = await ended;
-    expect(event.status).to.equal('completed');
-    expect(event.text).to.equal(LONG_TEXT);
-    expect(lastReplyText(element)).to.equal(LONG_TEXT);
-    const stats = await apiStats();
-    expect(stats.sends).to.equal(1);
-    expect(stats.resumes).to.be.greaterThan(0);
-    expect(Number(stats.resumeIds[0].split(':')[1])).to.be.greaterThan(2);
-    expect(statuses).to.include('reconnecting');
-  });
-
-  it('stops a reply: the partial text stays, marked as stopped', async () => {
-    const element = await fixture({ 'api-url': api, guest: '', transport: 'ws' }, (el) => {
-      el.metadata = LONG_SCRIPT;
-    });
-    const ended = replyEnded(element);
-    element.send('Tell me a long story');
-    await waitFor(() => lastReplyText(element).length > 30, 'the reply to begin');
-    const stop = await waitFor(() => shadow(element).querySelector<HTMLButtonElement>('[part="stop-button"]'), 'the stop button');
-    stop.click();
-
-    expect((await ended).status).to.equal('cancelled');
-    const partial = lastReplyText(element);
-    expect(LONG_TEXT.startsWith(partial)).to.equal(true);
-    expect(partial.length).to.be.lessThan(LONG_TEXT.length);
-    await waitFor(async () => (await apiStats()).deletes === 1, 'the DELETE');
-    // The server has stopped the stream (the DELETE answered) and the reply is closed: nothing can follow.
-    expect(lastReplyText(element)).to.equal(partial, 'nothing arrives after the stop');
-
-    // The next message goes through once the stopped reply has let go of the conversation.
-    const next = replyEnded(element);
-    element.metadata = { text: 'After the stop.' };
-    element.send('And now?');
-    expect((await next).text).to.equal('After the stop.');
   });
 
   it('refreshes the token once after a 401 on the socket, then streams', async () => {
