@@ -13,6 +13,7 @@ import type { Services } from './services.js';
 import { sseCompression } from './transports/sse/sse-compression.js';
 import { stopRoute, streamChat } from './routes/stream-routes.js';
 import { widgetAssets } from './routes/widget-assets.js';
+import { widgetConfig } from './routes/widget-config.js';
 
 /** How long a guest may renew an expired guest token and stay the same guest: a day. */
 const GUEST_RENEWAL_S = 86_400;
@@ -51,6 +52,7 @@ export function createApp(services: Services): Express {
 
   // Public, for every origin: mounted before the API's CORS allow-list.
   app.use(widgetAssets({ allowedOrigins: config.allowedOrigins }));
+  app.use(widgetConfig(config));
 
   const api = express.Router();
   api.use(cors);

@@ -1,4 +1,7 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+
+/** Where the launcher's panel fills the screen; the focus trap and scroll lock follow the same query. */
+export const FULL_SCREEN_QUERY = '(max-width: 480px)';
 
 /** Dark-theme defaults, used by `theme="dark"` and by `theme="auto"` when the system is dark. */
 const dark = css`
@@ -181,10 +184,31 @@ export const ngxChatStyles = css`
       opacity: 0.3;
     }
   }
-  .status {
+  /* The status line, and Stop while a reply streams: away from Send, so a double click on Send
+     never lands on Stop. */
+  .toolbar {
+    display: flex;
+    align-items: center;
+    gap: calc(var(--_space) / 2);
     padding: 0 var(--_space);
+    min-height: 0;
+  }
+  .status {
+    flex: 1;
     font-size: 0.85em;
     color: var(--_muted);
+  }
+  .stop {
+    margin-block-start: calc(var(--_space) / 2);
+  }
+  .counter {
+    font-size: 0.85em;
+    color: var(--_muted);
+    align-self: center;
+  }
+  .counter.over {
+    color: var(--_error);
+    font-weight: 600;
   }
   .jump {
     position: absolute;
@@ -233,10 +257,17 @@ export const ngxChatStyles = css`
     color: var(--_on-accent);
     font-weight: 600;
   }
+  .send[aria-disabled='true'] {
+    opacity: 0.45;
+    cursor: default;
+  }
+  /* --_ngx-vv-bottom and --_ngx-vv-end: how far the visual viewport's edges are from the layout
+     viewport's, which fixed positions follow (a page without a mobile viewport meta is wider
+     than the screen); set by ViewportFitController. */
   .launcher {
     position: fixed;
-    inset-block-end: var(--_offset);
-    inset-inline-end: var(--_offset);
+    inset-block-end: calc(var(--_offset) + var(--_ngx-vv-bottom, 0px));
+    inset-inline-end: calc(var(--_offset) + var(--_ngx-vv-end, 0px));
     z-index: var(--ngx-chat-z-index, 2147483000);
     width: var(--_launcher);
     height: var(--_launcher);
@@ -246,10 +277,30 @@ export const ngxChatStyles = css`
     color: var(--_on-accent);
     box-shadow: var(--ngx-chat-shadow, 0 6px 24px rgb(0 0 0 / 0.25));
   }
+  .fixed-box {
+    position: fixed;
+    inset: 0;
+    visibility: hidden;
+    pointer-events: none;
+  }
+  .badge {
+    position: absolute;
+    inset-block-start: -4px;
+    inset-inline-end: -4px;
+    min-width: 20px;
+    height: 20px;
+    padding: 0 5px;
+    border-radius: 10px;
+    background: var(--_error);
+    color: #fff;
+    font-size: 12px;
+    font-weight: 700;
+    line-height: 20px;
+  }
   :host([mode='launcher']) .panel {
     position: fixed;
-    inset-block-end: calc(var(--_offset) + var(--_launcher) + 12px);
-    inset-inline-end: var(--_offset);
+    inset-block-end: calc(var(--_offset) + var(--_ngx-vv-bottom, 0px) + var(--_launcher) + 12px);
+    inset-inline-end: calc(var(--_offset) + var(--_ngx-vv-end, 0px));
     z-index: var(--ngx-chat-z-index, 2147483000);
     width: min(var(--ngx-chat-panel-width, 380px), calc(100vw - 2 * var(--_offset)));
     height: min(var(--ngx-chat-panel-height, 560px), calc(100dvh - var(--_launcher) - 3 * var(--_offset)));
@@ -262,14 +313,18 @@ export const ngxChatStyles = css`
       translate: 0 8px;
     }
   }
-  @media (max-width: 480px) {
+  @media ${unsafeCSS(FULL_SCREEN_QUERY)} {
     /* Full screen, sized to the visual viewport so the on-screen keyboard never covers the input. */
     :host([mode='launcher']) .panel {
-      inset: var(--_ngx-vv-top, 0) 0 auto 0;
-      width: 100%;
+      inset: var(--_ngx-vv-top, 0) auto auto var(--_ngx-vv-left, 0);
+      width: var(--_ngx-vv-width, 100%);
       height: var(--_ngx-vv-height, 100dvh);
       border-radius: 0;
       border: 0;
+    }
+    /* The panel fills the screen and has its own close button: the launcher would cover Send. */
+    :host([mode='launcher'][opened]) .launcher {
+      display: none;
     }
     /* 16 px or more, or iOS zooms the page when the input gets focus. */
     .input {

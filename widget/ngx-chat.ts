@@ -10,8 +10,11 @@ import { ICONS, renderLauncher, renderMessage } from './render/templates.js';
 import { TokenSource, type TokenProvider } from './api/token-source.js';
 import { ViewportFitController } from './controllers/viewport-fit-controller.js';
 import { ngxChatStyles } from './ngx-chat.styles.js';
+import { FullScreenController } from './controllers/full-screen-controller.js';
 import { ScrollController } from './controllers/scroll-controller.js';
+import { StatusLineController, type StatusLine } from './controllers/status-line-controller.js';
 import { StreamController } from './controllers/stream-controller.js';
+import { loadWidgetConfig } from './api/widget-config.js';
 
 /** A message as the `messages` property reports it. */
 export interface NgxChatMessage {
@@ -40,8 +43,10 @@ export interface NgxChatMessage {
  * @csspart composer - The form holding the input and its buttons.
  * @csspart input - The message text box.
  * @csspart send-button - The send button.
- * @csspart stop-button - The stop button, shown instead of send while a reply streams.
+ * @csspart stop-button - The stop button, shown above the text box while a reply streams (away from send, so a double click on send cannot stop the reply).
+ * @csspart character-count - The count of characters near the API's limit (`1600 / 2000`).
  * @csspart launcher - The floating button of launcher mode.
+ * @csspart unread-badge - On the launcher: the number of replies that arrived while the panel was closed.
  *
  * @cssproperty [--ngx-chat-font-family=system-ui, sans-serif] - Font of everything but code.
  * @cssproperty [--ngx-chat-code-font-family=ui-monospace, monospace] - Font of code.
@@ -94,6 +99,9 @@ export class NgxChat extends LitElement {
     strings: { attribute: false },
     metadata: { attribute: false },
     transport: {},
+    maxLength: { state: true },
+    draftLength: { state: true },
+    unread: { state: true },
   };
 
   /** Base URL of the ngx-chat API, such as `https://api.example.com`. */
@@ -125,6 +133,14 @@ export class NgxChat extends LitElement {
    * to `/ws/chat` kept open between messages). Both resume, stop and retry alike. Defaults to `sse`.
    */
   declare transport: 'sse' | 'ws';
+  /** The API's longest message, in characters, once `/widget/config` said it. */
+  private declare maxLength: number | undefined;
+  /** Characters in the text box, counted once they get near `maxLength`. */
+  private declare draftLength: number;
+  /** Replies that ended while the launcher's panel was closed. */
+  private declare unread: number;
+  /** The message sent last, until its reply starts: put back in the text box if the API refuses it. */
+  private pendingDraft: string | undefined;
 
   private readonly tokens = new TokenSource(
     () => ({ apiUrl: this.apiUrl, token: this.token, getToken: this.getToken, tokenUrl: this.tokenUrl, guest: this.guest }),
@@ -136,21 +152,31 @@ export class NgxChat extends LitElement {
     tokens: this.tokens,
     store: () => this.store,
     announce: (text) => this.announce(text),
-    onStatus: (status) => this.dispatchEvent(new NgxChatStatusEvent(status)),
+    onStatus: (status) => {
+      if (status === CHAT_STATUS.streaming) this.pendingDraft = undefined;
+      this.dispatchEvent(new NgxChatStatusEvent(status));
+    },
     onReplyEnd: (message) => {
+      if (this.mode === 'launcher' && !this.opened) this.unread += 1;
       if (message.status !== MESSAGE_STATUS.error) this.dispatchEvent(new NgxChatMessageEvent(message.text, message.status, this.chat.conversationId));
     },
-    onError: (error) => this.dispatchEvent(new NgxChatErrorEvent(error)),
+    onError: (error) => {
+      if (error.fatal) this.restoreDraft();
+      this.dispatchEvent(new NgxChatErrorEvent(error));
+    },
     onRender: () => this.scroller.contentChanged(),
   });
 
   private readonly scroller = new ScrollController(this, () => this.renderRoot.querySelector<HTMLElement>('.log'));
-  private readonly copyButtons = new CopyButtonsController(this, () => this.text);
+  private readonly copyButtons = new CopyButtonsController(this, () => this.text, (text) => this.announce(text));
+  private readonly fullScreen = new FullScreenController(this, () => this.mode === 'launcher' && this.opened, () => this.renderRoot.querySelector('.panel'));
 
   constructor() {
     super();
     // Registers itself with the element, which needs nothing more of it.
-    new ViewportFitController(this, () => this.mode === 'launcher' && this.opened);
+    // These two register themselves with the element, which needs nothing more of them.
+    new ViewportFitController(this, () => this.mode === 'launcher', () => this.renderRoot.querySelector('.fixed-box'));
+    new StatusLineController(this, () => this.statusLine(this.text), (text) => this.announce(text));
     this.apiUrl = '';
     this.guest = false;
     this.mode = 'inline';
@@ -159,6 +185,8 @@ export class NgxChat extends LitElement {
     this.strings = {};
     this.metadata = {};
     this.transport = 'sse';
+    this.draftLength = 0;
+    this.unread = 0;
   }
 
   /** What the widget is doing: `idle`, `connecting`, `streaming` or `reconnecting`. */
@@ -180,6 +208,8 @@ export class NgxChat extends LitElement {
   open(): void {
     if (this.mode !== 'launcher' || this.opened) return;
     this.opened = true;
+    this.unread = 0;
+    this.store.opened = true;
     this.dispatchEvent(new NgxChatOpenEvent());
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.input')?.focus());
   }
@@ -188,6 +218,7 @@ export class NgxChat extends LitElement {
   close(): void {
     if (!this.opened) return;
     this.opened = false;
+    this.store.opened = false;
     this.dispatchEvent(new NgxChatCloseEvent());
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.launcher')?.focus());
   }
@@ -228,7 +259,10 @@ export class NgxChat extends LitElement {
   }
 
   protected override firstUpdated(): void {
+    // A reload in the middle of a reply shows the panel again, the reply streaming in it.
+    if (this.mode === 'launcher' && this.store.opened) this.opened = true;
     void this.chat.restore();
+    void this.learnLimits();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -237,6 +271,7 @@ export class NgxChat extends LitElement {
     if (changed.has('apiUrl') && changed.get('apiUrl') !== undefined) {
       this.tokens.reset();
       void this.chat.restore();
+      void this.learnLimits();
     }
   }
 
@@ -250,6 +285,7 @@ export class NgxChat extends LitElement {
       part="panel"
       class="panel"
       role=${launcher ? 'dialog' : 'region'}
+      aria-modal=${this.fullScreen.active ? 'true' : nothing}
       aria-labelledby="title"
       ?hidden=${launcher && !this.opened}
       @keydown=${this.handlePanelKeydown}
@@ -264,19 +300,32 @@ export class NgxChat extends LitElement {
             ? html`<div class="empty"><slot name="greeting">${strings.greeting}</slot></div>`
             : this.chat.messages.map((message) => renderMessage(message, strings))}
         </div>
-        ${this.scroller.showJump ? html`<button type="button" class="jump" @click=${() => this.scroller.jump()}>${strings.jumpToLatest}</button>` : nothing}
+        ${this.scroller.showJump ? html`<button type="button" class="jump" @click=${this.handleJump}>${strings.jumpToLatest}</button>` : nothing}
       </div>
-      <div class="status" aria-hidden="true">${this.statusText(strings)}</div>
+      <div class="toolbar">
+        <div class="status" aria-hidden="true">${this.statusLine(strings).text}</div>
+        ${this.chat.busy ? html`<button type="button" part="stop-button" class="stop" @click=${this.handleStop}>${strings.stop}</button>` : nothing}
+      </div>
       <form part="composer" class="composer" @submit=${this.handleSubmit}>
-        <textarea part="input" class="input" rows="1" aria-label=${strings.inputLabel} placeholder=${strings.placeholder} @keydown=${this.handleInputKeydown}></textarea>
-        ${this.chat.busy
-          ? html`<button type="button" part="stop-button" class="stop" @click=${this.stop}>${strings.stop}</button>`
-          : html`<button type="submit" part="send-button" class="send" aria-label=${strings.send}>${ICONS.send}</button>`}
+        <textarea
+          part="input"
+          class="input"
+          rows="1"
+          dir="auto"
+          aria-label=${strings.inputLabel}
+          aria-describedby="count"
+          aria-invalid=${this.overLimit ? 'true' : 'false'}
+          placeholder=${strings.placeholder}
+          @keydown=${this.handleInputKeydown}
+          @input=${this.handleInput}
+        ></textarea>
+        ${this.renderCount(strings)}
+        <button type="submit" part="send-button" class="send" aria-label=${strings.send} aria-disabled=${this.chat.busy ? 'true' : 'false'}>${ICONS.send}</button>
       </form>
     </section>`;
     const live = html`<div class="sr-only live" aria-live="polite"></div>`;
     if (!launcher) return html`${panel}${live}`;
-    return html`${panel}${renderLauncher(this.opened, strings, () => (this.opened ? this.close() : this.open()))}${live}`;
+    return html`${panel}${renderLauncher(this.opened, this.unread, strings, () => (this.opened ? this.close() : this.open()))}${live}<div class="fixed-box" aria-hidden="true"></div>`;
   }
 
   /** The strings in effect: the language's, with `strings` on top. */
@@ -288,10 +337,55 @@ export class NgxChat extends LitElement {
     return new SessionStore(this.instanceId || this.id || 'default');
   }
 
-  private statusText(strings: NgxChatStrings): string {
-    if (this.chat.status === CHAT_STATUS.connecting) return strings.connecting;
-    if (this.chat.status === CHAT_STATUS.reconnecting) return navigator.onLine ? this.chat.retryMessage() : strings.offline;
-    return '';
+  private statusLine(strings: NgxChatStrings): StatusLine {
+    const { status } = this.chat;
+    if (status === CHAT_STATUS.connecting) return { text: strings.connecting, kind: status, ticking: false };
+    if (status !== CHAT_STATUS.reconnecting) return { text: '', kind: status, ticking: false };
+    if (!navigator.onLine) return { text: strings.waitingForNetwork, kind: 'offline', ticking: false };
+    const waiting = this.chat.rateLimitedUntil !== undefined;
+    return { text: this.chat.retryMessage(), kind: waiting ? 'rate-limited' : status, ticking: waiting };
+  }
+
+  /** True when the text box holds more than the API accepts. */
+  private get overLimit(): boolean {
+    return this.maxLength !== undefined && this.draftLength > this.maxLength;
+  }
+
+  /** The count of characters, once the draft is within a tenth of the limit. */
+  private renderCount(strings: NgxChatStrings) {
+    const limit = this.maxLength;
+    if (limit === undefined || this.draftLength < limit * 0.9) return html`<span id="count" hidden></span>`;
+    const count = strings.characterCount.replace('{count}', String(this.draftLength)).replace('{limit}', String(limit));
+    return html`<span id="count" part="character-count" class="counter ${this.overLimit ? 'over' : ''}">${count}</span>`;
+  }
+
+  /** Reads the API's limits from its public `/widget/config`. */
+  private async learnLimits(): Promise<void> {
+    if (!this.apiUrl) return;
+    const { maxMessageLength } = await loadWidgetConfig(this.apiUrl);
+    this.maxLength = maxMessageLength;
+  }
+
+  private get input(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector<HTMLTextAreaElement>('.input');
+  }
+
+  /** Puts back a message the API refused, unless the reader has started another. */
+  private restoreDraft(): void {
+    const draft = this.pendingDraft;
+    this.pendingDraft = undefined;
+    const input = this.input;
+    if (!draft || !input || input.value !== '') return;
+    input.value = draft;
+    this.countDraft();
+  }
+
+  /** Counts the draft's characters (code points, as the API does) once it may be near the limit. */
+  private countDraft(): void {
+    const value = this.input?.value ?? '';
+    const limit = this.maxLength;
+    // UTF-16 units are at least as many as code points: below 90% of the limit there is nothing to show.
+    this.draftLength = limit === undefined || value.length < limit * 0.9 ? 0 : [...value].length;
   }
 
   /** Speaks `text` through the polite live region. */
@@ -304,8 +398,35 @@ export class NgxChat extends LitElement {
 
   private handleSubmit(event: SubmitEvent): void {
     event.preventDefault();
-    const input = this.renderRoot.querySelector<HTMLTextAreaElement>('.input');
-    if (input && this.send(input.value)) input.value = '';
+    const input = this.input;
+    if (!input) return;
+    // Focus stays in the composer, whichever button was pressed.
+    input.focus();
+    this.countDraft();
+    if (this.overLimit) {
+      const strings = this.text;
+      this.announce(strings.overLimit.replace('{count}', String(this.draftLength)).replace('{limit}', String(this.maxLength)));
+      return;
+    }
+    const text = input.value;
+    if (!this.send(text)) return;
+    this.pendingDraft = text;
+    input.value = '';
+    this.countDraft();
+  }
+
+  private handleInput(): void {
+    this.countDraft();
+  }
+
+  private handleStop(): void {
+    this.stop();
+    this.input?.focus();
+  }
+
+  private handleJump(): void {
+    this.scroller.jump();
+    this.input?.focus();
   }
 
   private handleInputKeydown(event: KeyboardEvent): void {

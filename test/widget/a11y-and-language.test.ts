@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../widget/index.js';
+import { BUILT_IN_STRINGS } from '../../widget/index.js';
 import { apiInfo, cleanup, fixture, nextEvent, replyEnded, resetApi, shadow, waitFor } from './support/helpers.js';
 
 const SENTENCES = 'The first sentence is here. A second one follows it closely! Is this the third one? Yes, and it ends the reply.';
@@ -31,6 +32,9 @@ describe('ngx-chat accessibility and language', () => {
     await element.updateComplete;
     observer.disconnect();
 
+    // The status line is announced once ("Connecting…"), then the reply.
+    expect(announced.filter((text) => text === BUILT_IN_STRINGS.en.connecting)).to.have.length(1);
+    announced.splice(announced.indexOf(BUILT_IN_STRINGS.en.connecting), 1);
     const pieces = SENTENCES.split(' ').length;
     expect(announced.length).to.be.greaterThan(1, 'the reply is spoken while it streams');
     expect(announced.length).to.be.lessThan(pieces / 2, `${announced.length} announcements for ${pieces} tokens`);

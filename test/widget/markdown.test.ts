@@ -31,6 +31,9 @@ const PAYLOADS = [
 ].join('\n\n');
 
 const FORBIDDEN = 'script, iframe, style, svg, math, img, object, embed, form, details, link, meta, base, frame, frameset, video, audio, source';
+/** Every element and attribute a rendered reply may hold: what the renderer creates, nothing else. */
+const ALLOWED_TAGS = new Set(['div', 'p', 'br', 'hr', 'h3', 'h4', 'h5', 'h6', 'em', 'strong', 's', 'code', 'pre', 'a', 'ul', 'ol', 'li', 'input', 'blockquote', 'span', 'button', 'table', 'thead', 'tbody', 'tr', 'th', 'td']);
+const ALLOWED_ATTRIBUTES = new Set(['class', 'href', 'target', 'rel', 'type', 'disabled', 'checked', 'start', 'aria-label', 'tabindex', 'style']);
 
 describe('ngx-chat Markdown', () => {
   let api: string;
@@ -56,6 +59,10 @@ describe('ngx-chat Markdown', () => {
     const reply = assistantMessages(element)[0].querySelector('.md');
     if (!reply) throw new Error('no rendered reply');
     expect(reply.querySelectorAll(FORBIDDEN)).to.have.length(0);
+    for (const node of reply.querySelectorAll('*')) {
+      expect(ALLOWED_TAGS.has(node.localName), `<${node.localName}>`).to.equal(true);
+      for (const attribute of node.getAttributeNames()) expect(ALLOWED_ATTRIBUTES.has(attribute), `<${node.localName} ${attribute}>`).to.equal(true);
+    }
     for (const node of shadow(element).querySelectorAll('*')) {
       for (const attribute of node.getAttributeNames()) {
         expect(attribute.startsWith('on'), `<${node.localName} ${attribute}>`).to.equal(false);

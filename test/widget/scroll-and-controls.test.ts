@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { executeServerCommand, setViewport } from '@web/test-runner-commands';
 import '../../widget/index.js';
+import { BUILT_IN_STRINGS } from '../../widget/index.js';
 import { apiInfo, apiStats, cleanup, fixture, lastReplyText, replyEnded, resetApi, shadow, waitFor } from './support/helpers.js';
 
 const PARAGRAPHS = Array.from({ length: 30 }, (_, i) => `Paragraph ${i + 1} says something worth reading.`).join('\n\n');
@@ -98,7 +99,7 @@ describe('ngx-chat scrolling, controls and connectivity', () => {
       offline = true;
       window.dispatchEvent(new Event('offline'));
       await executeServerCommand('api-cut-streams');
-      await waitFor(() => shadow(element).querySelector('.status')?.textContent === 'You appear to be offline. Check your connection and try again.', 'the offline notice');
+      await waitFor(() => shadow(element).querySelector('.status')?.textContent === BUILT_IN_STRINGS.en.waitingForNetwork, 'the offline notice');
       // Long enough for several retries, had the loop not paused.
       await new Promise((resolve) => setTimeout(resolve, 2500));
       expect(offlineAttempts).to.be.at.most(2, 'one failed attempt and its origin check, then a pause');

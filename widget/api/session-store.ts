@@ -51,6 +51,15 @@ export class SessionStore {
     this.write('session', undefined);
   }
 
+  /** Whether the launcher's panel was open, so a reload in the middle of a reply shows it again. */
+  get opened(): boolean {
+    return this.read('opened') === '1';
+  }
+
+  set opened(opened: boolean) {
+    this.write('opened', opened ? '1' : undefined);
+  }
+
   /** The guest token from `/auth/guest`, kept so a reload stays the same guest and can resume its streams. */
   get guestToken(): string | undefined {
     return this.read('guest-token');

@@ -136,7 +136,9 @@ export class Reply {
     this.message.view?.end();
     this.message.status = status;
     this.message.note = note;
-    this.announcer.finish(this.message.view?.plainText ?? this.text, closing);
+    const text = this.message.view?.plainText ?? this.text;
+    if (status === MESSAGE_STATUS.cancelled) this.announcer.close(text, closing);
+    else this.announcer.finish(text, closing);
   }
 
   /** Where the reply stands, for `sessionStorage`; undefined before `start`. */

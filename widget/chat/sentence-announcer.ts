@@ -27,6 +27,12 @@ export class SentenceAnnouncer {
     this.say(rest.slice(0, end));
   }
 
+  /** Announces only `closing` (such as "Stopped."): what is left of an interrupted sentence would be a fragment. */
+  close(text: string, closing: string): void {
+    this.spoken = text.length;
+    this.say(closing);
+  }
+
   /** Announces whatever is left of `text`, followed by `closing` (such as "Reply complete."). */
   finish(text: string, closing: string): void {
     const rest = text.slice(this.spoken);

@@ -11,9 +11,11 @@ const COPIED_MS = 1500;
 export class CopyButtonsController implements ReactiveController {
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
 
+  /** @param announce Speaks through the element's polite live region: a label change alone is not announced. */
   constructor(
     host: ReactiveControllerHost,
     private readonly strings: () => NgxChatStrings,
+    private readonly announce: (text: string) => void,
   ) {
     host.addController(this);
   }
@@ -32,6 +34,7 @@ export class CopyButtonsController implements ReactiveController {
     navigator.clipboard.writeText(code).then(
       () => {
         button.textContent = strings.copied;
+        this.announce(strings.copied);
         const timer = setTimeout(() => {
           this.timers.delete(timer);
           button.textContent = strings.copyCode;

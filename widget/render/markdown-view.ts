@@ -1,23 +1,7 @@
-import DOMPurify, { type Config } from 'dompurify';
 import * as smd from 'streaming-markdown';
 
-/** Elements the renderer creates; anything else in a reply is removed by the sanitiser. */
-const ALLOWED_TAGS = ['p', 'br', 'hr', 'h3', 'h4', 'h5', 'h6', 'em', 'strong', 's', 'code', 'pre', 'a', 'ul', 'ol', 'li', 'input', 'blockquote', 'div', 'span', 'button', 'table', 'thead', 'tbody', 'tr', 'th', 'td'];
-const ALLOWED_ATTR = ['href', 'target', 'rel', 'class', 'type', 'disabled', 'checked', 'start', 'aria-label'];
 /** Only web and mail links: `javascript:`, `data:`, `vbscript:` and relative URLs (which would resolve against the host page) never become links. */
 const SAFE_URL = /^(?:https?:|mailto:)/i;
-
-// With a strict ALLOWED_URI_REGEXP, DOMPurify checks every attribute value against it unless the
-// attribute is declared URI-safe; these hold keywords and numbers, never URLs.
-const SANITIZE: Config & { IN_PLACE: true } = { ALLOWED_TAGS, ALLOWED_ATTR, ALLOWED_URI_REGEXP: SAFE_URL, ADD_URI_SAFE_ATTR: ['type', 'start', 'target', 'rel'], IN_PLACE: true };
-
-// Links from model output open in a new browsing context that cannot reach back to the page.
-DOMPurify.addHook('afterSanitizeAttributes', (node) => {
-  if (node instanceof HTMLAnchorElement && node.hasAttribute('href')) {
-    node.target = '_blank';
-    node.rel = 'noopener noreferrer';
-  }
-});
 
 /** Token → element name; undefined tokens need special handling in {@link createFor}. */
 const TAGS: Partial<Record<number, string>> = {
@@ -55,9 +39,12 @@ const TAGS: Partial<Record<number, string>> = {
 const BLOCKS = new Set<number>([smd.PARAGRAPH, smd.LIST_ITEM, smd.HEADING_1, smd.HEADING_2, smd.HEADING_3, smd.CODE_BLOCK, smd.CODE_FENCE, smd.BLOCKQUOTE, smd.TABLE_ROW]);
 
 /**
- * One assistant reply rendered from streamed Markdown. The parser builds elements and text nodes
- * itself (model output is never parsed as HTML), and DOMPurify then checks the result in place
- * against an allow-list, so a bug in either still leaves the other standing.
+ * One assistant reply rendered from streamed Markdown. Model output is never parsed as HTML: the
+ * parser reports tokens, and this view creates each element itself, from the fixed {@link TAGS}
+ * (and a code block's own), with text only as text nodes and the only attributes those
+ * {@link attr} checks (a link's web or mail URL, a list's start, a checkbox's state). Nothing
+ * else reaches the DOM, so there is nothing for a sanitiser to remove (test/widget/markdown.test.ts
+ * holds it to that with hostile payloads).
  */
 export class MarkdownView {
   /** The element holding the rendered reply. */
@@ -86,13 +73,11 @@ export class MarkdownView {
   write(markdown: string): void {
     if (markdown === '') return;
     smd.parser_write(this.parser, markdown);
-    DOMPurify.sanitize(this.element, SANITIZE);
   }
 
   /** Renders whatever the parser still holds back (an unterminated line, say). */
   end(): void {
     smd.parser_end(this.parser);
-    DOMPurify.sanitize(this.element, SANITIZE);
   }
 
   private open(type: smd.Token): void {
@@ -144,7 +129,12 @@ export class MarkdownView {
 
   private attr(type: smd.Attr, value: string): void {
     const node = this.nodes[this.nodes.length - 1];
-    if (type === smd.HREF && node instanceof HTMLAnchorElement && SAFE_URL.test(value.trim())) node.href = value.trim();
+    if (type === smd.HREF && node instanceof HTMLAnchorElement && SAFE_URL.test(value.trim())) {
+      node.href = value.trim();
+      // Links from model output open in a new browsing context that cannot reach back to the page.
+      node.target = '_blank';
+      node.rel = 'noopener noreferrer';
+    }
     else if (type === smd.START && node instanceof HTMLOListElement && /^\d{1,9}$/.test(value)) node.start = Number(value);
     else if (type === smd.CHECKED && node instanceof HTMLInputElement) node.checked = true;
   }

@@ -40,6 +40,14 @@ export interface NgxChatStrings {
   originNotAllowed: string;
   /** No network, retries exhausted. */
   offline: string;
+  /** The status line while the browser is offline: the widget goes on by itself when it is back. */
+  waitingForNetwork: string;
+  /** The launcher's badge, read with its label: replies that arrived while the panel was closed; `{count}` is their number. */
+  unread: string;
+  /** Under the text box near the limit: `{count}` characters of `{limit}`. */
+  characterCount: string;
+  /** A message over the API's limit, refused before it is sent; `{count}` and `{limit}` are characters. */
+  overLimit: string;
   /** The API kept failing, retries exhausted. */
   unavailable: string;
   /** 400, 415: the widget sent something the API did not accept. */
@@ -80,6 +88,10 @@ const en: NgxChatStrings = {
   authFailed: 'Your session could not be verified. Reload the page to sign in again.',
   originNotAllowed: 'This site is not allowed to use this chat service.',
   offline: 'You appear to be offline. Check your connection and try again.',
+  waitingForNetwork: 'You appear to be offline. The chat will continue when your connection returns.',
+  unread: '{count} unread',
+  characterCount: '{count} / {limit}',
+  overLimit: 'This message has {count} characters; the limit is {limit}. Shorten it to send it.',
   unavailable: 'The chat service is not responding. Please try again later.',
   badRequest: 'The chat service could not accept this message.',
   forbidden: 'You are not allowed to use this chat.',
@@ -113,6 +125,10 @@ const es: NgxChatStrings = {
   authFailed: 'No se pudo verificar tu sesión. Recarga la página para volver a entrar.',
   originNotAllowed: 'Este sitio no tiene permiso para usar este servicio de chat.',
   offline: 'Parece que no tienes conexión. Revísala e inténtalo de nuevo.',
+  waitingForNetwork: 'Parece que no tienes conexión. El chat seguirá cuando vuelva.',
+  unread: '{count} sin leer',
+  characterCount: '{count} / {limit}',
+  overLimit: 'Este mensaje tiene {count} caracteres; el límite es {limit}. Acórtalo para enviarlo.',
   unavailable: 'El servicio de chat no responde. Inténtalo más tarde.',
   badRequest: 'El servicio de chat no pudo aceptar este mensaje.',
   forbidden: 'No tienes permiso para usar este chat.',

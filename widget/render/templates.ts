@@ -25,17 +25,18 @@ export function renderMessage(message: ChatMessage, strings: NgxChatStrings): Te
   </div>`;
 }
 
-/** The floating button of launcher mode; `toggle` opens or closes the panel. */
-export function renderLauncher(opened: boolean, strings: NgxChatStrings, toggle: () => void): TemplateResult {
+/** The floating button of launcher mode, with its badge of `unread` replies; `toggle` opens or closes the panel. */
+export function renderLauncher(opened: boolean, unread: number, strings: NgxChatStrings, toggle: () => void): TemplateResult {
+  const badge = unread > 0 ? strings.unread.replace('{count}', String(unread)) : '';
   return html`<button
     type="button"
     part="launcher"
     class="launcher"
-    aria-label=${opened ? strings.closeChat : strings.openChat}
+    aria-label=${opened ? strings.closeChat : badge ? `${strings.openChat} (${badge})` : strings.openChat}
     aria-expanded=${opened ? 'true' : 'false'}
     aria-controls="panel"
     @click=${toggle}
   >
-    ${opened ? ICONS.close : ICONS.chat}
+    ${opened ? ICONS.close : ICONS.chat}${badge ? html`<span part="unread-badge" class="badge" aria-hidden="true">${unread}</span>` : nothing}
   </button>`;
 }
