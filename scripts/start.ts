@@ -7,6 +7,7 @@ import { ChildGroup, type ChildExit } from '../demo/server/child-group.js';
 import { DemoConfigError, PORT_VARIABLES, demoApiEnv, readDemoPorts, type DemoPorts } from '../demo/server/demo-config.js';
 import { startDemoSites, type DemoSites } from '../demo/server/demo-sites.js';
 import { PortInUseError, assertPortFree } from '../demo/server/listen.js';
+import { AGENT_NAME, loadConfig } from '../server/config.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The API drains running replies for up to SHUTDOWN_GRACE_MS (10 s by default) before exiting. */
@@ -46,9 +47,20 @@ async function waitForApi(apiUrl: string, exited: Promise<ChildExit>): Promise<v
   throw new Error(gone ? 'the API exited while starting (see its message above)' : `the API did not answer ${apiUrl}/healthz within ${READY_TIMEOUT_MS / 1000} s`);
 }
 
-function printUrls(apiUrl: string, sites: DemoSites): void {
+/** The agent the API answers with, as its configuration names it: `demo agent`, `openai agent, model gpt-4o-mini`. */
+function describeAgents(env: Record<string, string | undefined>): string {
+  try {
+    const config = loadConfig(env);
+    return config.agents.map((name) => (name === AGENT_NAME.openai && config.openai ? `${name} agent, model ${config.openai.model}` : `${name} agent`)).join('; ');
+  } catch {
+    // The API stops with the configuration's message itself; the banner is never printed then.
+    return `${env.AGENT ?? AGENT_NAME.demo} agent`;
+  }
+}
+
+function printUrls(apiUrl: string, sites: DemoSites, agents: string): void {
   const rows = [
-    ['API (demo agent)', apiUrl],
+    [`API (${agents})`, apiUrl],
     ['Allowed site (in ALLOWED_ORIGINS)', `${sites.allowedUrl}/`],
     ['  themed, dark', `${sites.allowedUrl}/theming.html`],
     ['  strict Content-Security-Policy', `${sites.allowedUrl}/csp.html`],
@@ -100,14 +112,15 @@ async function main(): Promise<void> {
     }
     const apiUrl = `http://localhost:${ports.api}`;
     sites = await startDemoSites({ allowedPort: ports.allowed, refusedPort: ports.refused, apiUrl: () => apiUrl });
-    const api = children.start(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: demoApiEnv(ports.api, sites.allowedUrl) });
+    const apiEnv = demoApiEnv(ports.api, sites.allowedUrl);
+    const api = children.start(process.execPath, ['--import', 'tsx', 'server/main.ts'], { cwd: ROOT, env: apiEnv });
     void api.exited.then(({ code, signal }) => {
       if (stopping) return;
       console.error(`ngx-chat: the API stopped (${signal ?? `exit code ${code}`}); stopping the demo.`);
       void stop(1);
     });
     await waitForApi(apiUrl, api.exited);
-    printUrls(apiUrl, sites);
+    printUrls(apiUrl, sites, describeAgents(apiEnv));
   } catch (err) {
     if (stopping) return;
     const key = err instanceof PortInUseError ? (Object.keys(WHAT) as (keyof DemoPorts)[]).find((k) => WHAT[k] === err.what) : undefined;

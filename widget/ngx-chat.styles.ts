@@ -64,6 +64,13 @@ export const ngxChatStyles = css`
   :host([mode='inline']) {
     height: 100%;
     min-height: 320px;
+    /* As a grid or flex item the element would grow to its widest content (a long code line):
+       its width is its container's, and wide content scrolls inside it. */
+    min-width: 0;
+  }
+  /* Nor does a reply's content widen the log: its width comes from the panel's. */
+  .log {
+    contain: inline-size;
   }
   *,
   *::before,

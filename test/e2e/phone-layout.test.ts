@@ -59,4 +59,18 @@ describe('the launcher on a phone', () => {
     expect((await boxes(page, 'launcher')).part, 'the launcher, hidden behind the full-screen panel').toBeNull();
     await page.close();
   });
+
+  it.each(['/', '/theming.html', '/csp.html', '/react/', '/stream_client.html'])('lays out %s within the phone\'s width', async (path) => {
+    const page = await context.newPage();
+    await page.goto(`${stack.sites.allowedUrl}${path}`);
+    await page.waitForLoadState('networkidle');
+    const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth }));
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    if (path === '/theming.html') {
+      // One column: the chat is as wide as the recipe above it, not squeezed beside it.
+      const widths = await page.evaluate(() => [...document.querySelectorAll('.lab-layout > *')].map((column) => Math.round(column.getBoundingClientRect().width)));
+      expect(new Set(widths).size).toBe(1);
+    }
+    await page.close();
+  });
 });

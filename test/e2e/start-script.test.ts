@@ -77,6 +77,7 @@ describe('npm start (scripts/start.ts)', () => {
     expect(run.output()).toContain(`http://localhost:${allowed}/`);
     expect(run.output()).toContain(`http://localhost:${refused}/`);
     expect(run.output()).toContain(`http://localhost:${api}`);
+    expect(run.output()).toContain('API (demo agent)');
 
     // The pages point at the configured API, which allows the one site and refuses the other.
     const page = await (await fetch(`http://localhost:${allowed}/`)).text();
@@ -98,6 +99,17 @@ describe('npm start (scripts/start.ts)', () => {
       await new Promise((resolve, reject) => probe.once('listening', resolve).once('error', reject));
       await new Promise((resolve) => probe.close(resolve));
     }
+  });
+
+  it('names the agent the API answers with', async () => {
+    const [api, allowed, refused] = [await freePort(), await freePort(), await freePort()];
+    // Nothing listens at that model server: the API starts regardless, and the banner names it.
+    const run = start({ PORT: String(api), DEMO_PORT: String(allowed), DEMO_REFUSED_PORT: String(refused), AGENT: 'openai', OPENAI_MODEL: 'llama3.2', OPENAI_BASE_URL: 'http://127.0.0.1:9/v1' });
+    cleanup.push(() => run.child.kill('SIGKILL'));
+    await waitFor(() => run.output().includes('Press Ctrl-C to stop.') || run.child.exitCode !== null, 'the demo to start', 30_000);
+    expect(run.output()).toContain('API (openai agent, model llama3.2)');
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
   });
 
   it('names the busy port and the variable to change, before building anything', async () => {

@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import '../../widget/index.js';
+import type { NgxChat } from '../../widget/ngx-chat.js';
 import { apiInfo, assistantMessages, cleanup, fixture, replyEnded, resetApi, shadow } from './support/helpers.js';
 
 declare global {
@@ -70,7 +71,7 @@ describe('ngx-chat Markdown', () => {
       }
     }
     const links = [...reply.querySelectorAll('a[href]')] as HTMLAnchorElement[];
-    expect(links.map((link) => link.getAttribute('href'))).to.deep.equal(['https://example.com/safe']);
+    expect(links.map((link) => link.getAttribute('href'))).to.deep.equal(['https://example.com/safe', 'mailto:help@example.com']);
     for (const link of links) {
       expect(link.target).to.equal('_blank');
       expect(link.rel).to.equal('noopener noreferrer');
@@ -97,5 +98,80 @@ describe('ngx-chat Markdown', () => {
     const copy = reply?.querySelector<HTMLButtonElement>('.code-block button.copy');
     expect(copy?.textContent).to.equal('Copy code');
     expect(copy?.type).to.equal('button');
+  });
+
+  /** Renders `text` as a reply in a fixture of `width` px and returns its `.md` element. */
+  async function rendered(text: string, width = 400): Promise<{ element: NgxChat; reply: HTMLElement }> {
+    const element = await fixture({ 'api-url': api, guest: '' }, (el) => {
+      el.metadata = { text };
+    });
+    element.parentElement!.style.width = `${width}px`;
+    const ended = replyEnded(element);
+    element.send('Show me');
+    await ended;
+    await element.updateComplete;
+    const reply = assistantMessages(element)[0].querySelector<HTMLElement>('.md');
+    if (!reply) throw new Error('no rendered reply');
+    return { element, reply };
+  }
+
+  it('makes a code block a named region the keyboard can scroll, inside the widget\'s width', async () => {
+    const longLine = `const x = ${'"a very long string", '.repeat(20)};`;
+    const { element, reply } = await rendered(`Here:\n\n\`\`\`js\n${longLine}\n\`\`\`\n`, 390);
+    const pre = reply.querySelector('pre')!;
+    expect(pre.tabIndex).to.equal(0);
+    expect(pre.getAttribute('aria-label')).to.equal('Code (js)');
+    expect(pre.scrollWidth).to.be.greaterThan(pre.clientWidth, 'the long line scrolls');
+    expect(element.getBoundingClientRect().width).to.equal(390, 'the widget keeps its container\'s width');
+  });
+
+  it('reads Markdown as CommonMark does: intraword underscores, autolinks, table alignment, task lists', async () => {
+    const text = [
+      'Use snake_case_names and a_b_c, not _emphasis_.',
+      '',
+      'Write to <user@example.com> or <https://example.com/a_b>.',
+      '',
+      '| left | centre | right |',
+      '| :--- | :----: | ----: |',
+      '| 1 | 2 | 3 |',
+      '',
+      '- [x] done',
+      '- [ ] open',
+    ].join('\n');
+    const { reply } = await rendered(text);
+    expect(reply.querySelector('p')?.textContent).to.equal('Use snake_case_names and a_b_c, not emphasis.');
+    expect([...reply.querySelectorAll('p em')].map((em) => em.textContent)).to.deep.equal(['emphasis']);
+    const links = [...reply.querySelectorAll<HTMLAnchorElement>('a[href]')];
+    expect(links.map((link) => [link.textContent, link.getAttribute('href')])).to.deep.equal([
+      ['user@example.com', 'mailto:user@example.com'],
+      ['https://example.com/a_b', 'https://example.com/a_b'],
+    ]);
+    const align = (selector: string) => [...reply.querySelectorAll(selector)].map((cell) => getComputedStyle(cell).textAlign);
+    expect(align('th')).to.deep.equal(['start', 'center', 'end']);
+    expect(align('td')).to.deep.equal(['start', 'center', 'end']);
+    const boxes = [...reply.querySelectorAll<HTMLInputElement>('input[type="checkbox"]')];
+    expect(boxes.map((box) => [box.checked, box.getAttribute('aria-label')])).to.deep.equal([
+      [true, 'Done'],
+      [false, 'Not done'],
+    ]);
+  });
+
+  it('sizes headings down to the body text, never below it, and shows a refused link as plain text', async () => {
+    const { reply } = await rendered('# One\n\n## Two\n\n### Three\n\n##### Five\n\nBody and [bad](javascript:alert(1)) link.');
+    const size = (selector: string) => parseFloat(getComputedStyle(reply.querySelector(selector)!).fontSize);
+    const body = size('p');
+    expect(size('h3')).to.be.greaterThan(size('h4'));
+    expect(size('h4')).to.be.greaterThan(size('h5'));
+    expect(size('h6')).to.be.at.least(body);
+    const bad = reply.querySelector('a:not([href])')!;
+    expect(getComputedStyle(bad).color).to.equal(getComputedStyle(reply.querySelector('p')!).color);
+    expect(getComputedStyle(bad).textDecorationLine).to.equal('none');
+  });
+
+  it('lays out each message and the text box by their own text\'s direction', async () => {
+    const { element } = await rendered('مرحبا بك');
+    for (const text of shadow(element).querySelectorAll('[part~="message"] .text, [part~="message"] .md')) expect(text.getAttribute('dir')).to.equal('auto');
+    expect(shadow(element).querySelector('[part="input"]')?.getAttribute('dir')).to.equal('auto');
+    expect(getComputedStyle(assistantMessages(element)[0].querySelector('.md')!).direction).to.equal('rtl');
   });
 });

@@ -178,7 +178,7 @@ export class StreamController implements ReactiveController {
   private message(role: ChatMessage['role'], text: string, status: MessageStatus): ChatMessage {
     const message: ChatMessage = { key: this.nextKey++, role, text, status };
     if (role === 'assistant') {
-      message.view = new MarkdownView(this.strings.copyCode);
+      message.view = new MarkdownView(this.strings);
       if (status !== MESSAGE_STATUS.streaming) {
         message.view.write(text);
         message.view.end();

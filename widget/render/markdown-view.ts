@@ -1,4 +1,6 @@
 import * as smd from 'streaming-markdown';
+import { MarkdownInput } from './markdown-input.js';
+import type { NgxChatStrings } from './strings.js';
 
 /** Only web and mail links: `javascript:`, `data:`, `vbscript:` and relative URLs (which would resolve against the host page) never become links. */
 const SAFE_URL = /^(?:https?:|mailto:)/i;
@@ -35,6 +37,26 @@ const TAGS: Partial<Record<number, string>> = {
   [smd.EQUATION_INLINE]: 'span',
 };
 
+/** Tokens whose text is code: left as it is by {@link MarkdownInput}. */
+const CODE = new Set<number>([smd.CODE_INLINE, smd.CODE_BLOCK, smd.CODE_FENCE, smd.EQUATION_BLOCK, smd.EQUATION_INLINE]);
+
+/** A table's delimiter row (`| :--- | ---: |`): the parser drops its column alignments. */
+const DELIMITER_ROW = /^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$/;
+
+/** The alignment class of each column of a delimiter row ('' for none). */
+function alignments(row: string): string[] {
+  return row
+    .trim()
+    .replace(/^\||\|$/g, '')
+    .split('|')
+    .map((cell) => {
+      const spec = cell.trim();
+      const left = spec.startsWith(':');
+      const right = spec.endsWith(':');
+      return left && right ? 'align-center' : right ? 'align-right' : left ? 'align-left' : '';
+    });
+}
+
 /** Tokens after which the spoken text gets a line break, so sentences end at block ends. */
 const BLOCKS = new Set<number>([smd.PARAGRAPH, smd.LIST_ITEM, smd.HEADING_1, smd.HEADING_2, smd.HEADING_3, smd.CODE_BLOCK, smd.CODE_FENCE, smd.BLOCKQUOTE, smd.TABLE_ROW]);
 
@@ -54,11 +76,18 @@ export class MarkdownView {
   private readonly nodes: Element[];
   private readonly types: number[] = [];
   private readonly parser: smd.Parser;
+  private readonly input: MarkdownInput;
+  /** The line being read, up to a delimiter row's plausible length. */
+  private line = '';
+  /** The open table's column alignments, once its delimiter row has passed. */
+  private align: string[] | undefined;
 
-  /** @param copyLabel Name of the copy button on code blocks. */
-  constructor(private readonly copyLabel: string) {
+  /** @param strings The names of code blocks, their copy buttons and task checkboxes. */
+  constructor(private readonly strings: Pick<NgxChatStrings, 'copyCode' | 'code' | 'taskDone' | 'taskOpen'>) {
     this.element = document.createElement('div');
     this.element.className = 'md';
+    // Each reply is laid out by its own first strong character: Arabic or Hebrew right to left.
+    this.element.dir = 'auto';
     this.nodes = [this.element];
     this.parser = smd.parser({
       data: undefined,
@@ -67,17 +96,44 @@ export class MarkdownView {
       add_text: (_data: undefined, text: string) => this.text(text),
       set_attr: (_data: undefined, type: smd.Attr, value: string) => this.attr(type, value),
     });
+    this.input = new MarkdownInput(
+      (text) => this.read(text),
+      () => CODE.has(this.parser.token),
+    );
   }
 
   /** Renders the next piece of Markdown. */
   write(markdown: string): void {
     if (markdown === '') return;
-    smd.parser_write(this.parser, markdown);
+    this.input.push(markdown);
   }
 
   /** Renders whatever the parser still holds back (an unterminated line, say). */
   end(): void {
+    this.input.flush();
     smd.parser_end(this.parser);
+  }
+
+  /** Hands `text` to the parser, and notes a table's delimiter row once its line ends. */
+  private read(text: string): void {
+    smd.parser_write(this.parser, text);
+    for (const char of text) {
+      if (char !== '\n') {
+        if (this.line.length < 200) this.line += char;
+        continue;
+      }
+      if (DELIMITER_ROW.test(this.line) && this.types.includes(smd.TABLE)) this.alignTable(alignments(this.line));
+      this.line = '';
+    }
+  }
+
+  /** Aligns the open table's header cells, and the cells to come, as its delimiter row says. */
+  private alignTable(align: string[]): void {
+    this.align = align;
+    const table = this.nodes.findLast((node) => node.localName === 'table');
+    table?.querySelectorAll('th').forEach((cell, index) => {
+      if (align[index]) cell.classList.add(align[index]);
+    });
   }
 
   private open(type: smd.Token): void {
@@ -94,13 +150,18 @@ export class MarkdownView {
       const copy = block.appendChild(document.createElement('button'));
       copy.type = 'button';
       copy.className = 'copy';
-      copy.textContent = this.copyLabel;
-      return block.appendChild(document.createElement('pre')).appendChild(document.createElement('code'));
+      copy.textContent = this.strings.copyCode;
+      const pre = block.appendChild(document.createElement('pre'));
+      // A region of its own that scrolls sideways: reachable and scrollable by keyboard.
+      pre.tabIndex = 0;
+      pre.setAttribute('aria-label', this.strings.code);
+      return pre.appendChild(document.createElement('code'));
     }
     if (type === smd.CHECKBOX) {
       const box = parent.appendChild(document.createElement('input'));
       box.type = 'checkbox';
       box.disabled = true;
+      box.setAttribute('aria-label', this.strings.taskOpen);
       return box;
     }
     if (type === smd.TABLE_ROW) {
@@ -109,11 +170,15 @@ export class MarkdownView {
       return group.appendChild(document.createElement('tr'));
     }
     const header = type === smd.TABLE_CELL && parent.parentElement?.tagName === 'THEAD';
-    return parent.appendChild(document.createElement(header ? 'th' : (TAGS[type] ?? 'span')));
+    const element = parent.appendChild(document.createElement(header ? 'th' : (TAGS[type] ?? 'span')));
+    const align = type === smd.TABLE_CELL && !header ? this.align?.[parent.childElementCount - 1] : undefined;
+    if (align) element.className = align;
+    return element;
   }
 
   private close(): void {
     const type = this.types.pop();
+    if (type === smd.TABLE) this.align = undefined;
     if (this.nodes.length > 1) this.nodes.pop();
     if (type !== undefined && BLOCKS.has(type)) this.plainText += '\n';
   }
@@ -136,6 +201,11 @@ export class MarkdownView {
       node.rel = 'noopener noreferrer';
     }
     else if (type === smd.START && node instanceof HTMLOListElement && /^\d{1,9}$/.test(value)) node.start = Number(value);
-    else if (type === smd.CHECKED && node instanceof HTMLInputElement) node.checked = true;
+    else if (type === smd.CHECKED && node instanceof HTMLInputElement) {
+      node.checked = true;
+      node.setAttribute('aria-label', this.strings.taskDone);
+    } else if (type === smd.LANG && node.localName === 'code' && /^[\w+#.-]{1,30}$/.test(value)) {
+      node.parentElement?.setAttribute('aria-label', `${this.strings.code} (${value})`);
+    }
   }
 }

@@ -20,8 +20,43 @@ export const markdownStyles = css`
   .md ol {
     padding-inline-start: 1.4em;
   }
-  .md a {
+  .md a[href] {
     color: var(--_link);
+  }
+  /* A link whose URL was refused (javascript:, data:, relative) is plain text, not a dead link. */
+  .md a:not([href]) {
+    color: inherit;
+    text-decoration: none;
+  }
+  /* Replies' headings start at h3 (the page has its own outline); sizes still step down to the
+     body text, never below it. */
+  .md h3,
+  .md h4,
+  .md h5,
+  .md h6 {
+    margin-block: 0.6em 0.3em;
+    line-height: 1.3;
+  }
+  .md h3 {
+    font-size: 1.25em;
+  }
+  .md h4 {
+    font-size: 1.15em;
+  }
+  .md h5 {
+    font-size: 1.05em;
+  }
+  .md h6 {
+    font-size: 1em;
+  }
+  .md .align-left {
+    text-align: start;
+  }
+  .md .align-center {
+    text-align: center;
+  }
+  .md .align-right {
+    text-align: end;
   }
   .md code {
     font-family: var(--ngx-chat-code-font-family, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
@@ -35,6 +70,7 @@ export const markdownStyles = css`
   }
   .md pre {
     overflow-x: auto;
+    max-width: 100%;
     padding: var(--_space);
     padding-block-start: calc(var(--_space) + 1.5em);
     background: var(--_code-bg);

@@ -21,6 +21,11 @@ export interface NgxChatStrings {
   jumpToLatest: string;
   copyCode: string;
   copied: string;
+  /** Name of a code block (a scrollable region); its language follows in brackets when known. */
+  code: string;
+  /** Names of a task list's checkboxes. */
+  taskDone: string;
+  taskOpen: string;
   /** Spoken before each message. */
   you: string;
   assistant: string;
@@ -77,6 +82,9 @@ const en: NgxChatStrings = {
   jumpToLatest: 'Jump to latest',
   copyCode: 'Copy code',
   copied: 'Copied',
+  code: 'Code',
+  taskDone: 'Done',
+  taskOpen: 'Not done',
   you: 'You said:',
   assistant: 'Assistant said:',
   stopped: 'Stopped',
@@ -114,6 +122,9 @@ const es: NgxChatStrings = {
   jumpToLatest: 'Ir a lo último',
   copyCode: 'Copiar código',
   copied: 'Copiado',
+  code: 'Código',
+  taskDone: 'Hecho',
+  taskOpen: 'Pendiente',
   you: 'Tú dijiste:',
   assistant: 'El asistente dijo:',
   stopped: 'Detenido',

@@ -20,7 +20,7 @@ export function renderMessage(message: ChatMessage, strings: NgxChatStrings): Te
     message.status === MESSAGE_STATUS.cancelled ? strings.stopped : message.status === MESSAGE_STATUS.error ? (message.note ?? strings.replyFailed) : undefined;
   return html`<div part="message message-${message.role}" class="message ${message.role} ${message.status}">
     <span class="sr-only">${user ? strings.you : strings.assistant}</span>
-    ${user ? html`<span class="text">${message.text}</span>` : message.view?.element}${waiting ? html`<span class="typing" aria-hidden="true"></span>` : nothing}
+    ${user ? html`<span class="text" dir="auto">${message.text}</span>` : message.view?.element}${waiting ? html`<span class="typing" aria-hidden="true"></span>` : nothing}
     ${note ? html`<span class="note">${note}</span>` : nothing}
   </div>`;
 }
