@@ -64,8 +64,8 @@ describe('the launcher on a phone', () => {
     const page = await context.newPage();
     await page.goto(`${stack.sites.allowedUrl}${path}`);
     await page.waitForLoadState('networkidle');
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth }));
-    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    const layout = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, viewportWidth: window.innerWidth }));
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.viewportWidth);
     if (path === '/theming.html') {
       // One column: the chat is as wide as the recipe above it, not squeezed beside it.
       const widths = await page.evaluate(() => [...document.querySelectorAll('.lab-layout > *')].map((column) => Math.round(column.getBoundingClientRect().width)));
