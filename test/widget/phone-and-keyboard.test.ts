@@ -3,7 +3,7 @@ import { executeServerCommand, sendKeys, setViewport } from '@web/test-runner-co
 import '../../widget/index.js';
 import { BUILT_IN_STRINGS } from '../../widget/index.js';
 import type { NgxChat } from '../../widget/ngx-chat.js';
-import { apiInfo, apiStats, cleanup, fixture, lastReplyText, replyEnded, resetApi, shadow, waitFor } from './support/helpers.js';
+import { apiInfo, apiStats, cleanup, fixture, lastReplyText, reloadFrame, replyEnded, resetApi, shadow, waitFor } from './support/helpers.js';
 
 const en = BUILT_IN_STRINGS.en;
 const LONG_TEXT = Array.from({ length: 12 }, (_, i) => `Sentence number ${i + 1} of the long reply.`).join(' ');
@@ -210,18 +210,7 @@ describe('ngx-chat on phones and keyboards', () => {
   });
 
   it('reopens the launcher panel after a reload in the middle of a reply', async () => {
-    const frame = document.createElement('iframe');
-    frame.className = 'fixture-box';
-    frame.style.width = '800px';
-    frame.style.height = '700px';
-    frame.src = `/test/widget/fixtures/reload.html?mode=launcher&api=${encodeURIComponent(api)}&metadata=${encodeURIComponent(JSON.stringify({ text: LONG_TEXT, delay_ms: 25 }))}`;
-    document.body.append(frame);
-    const chatIn = async () => {
-      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-      const element = await waitFor(() => frame.contentDocument?.querySelector('ngx-chat') as NgxChat | null, 'the widget in the frame');
-      await element.updateComplete;
-      return element;
-    };
+    const { frame, load: chatIn } = reloadFrame(api, { text: LONG_TEXT, delay_ms: 25 }, 'launcher');
     const before = await chatIn();
     before.open();
     before.send('Tell me a long story');

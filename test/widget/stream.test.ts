@@ -1,8 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../widget/index.js';
-import type { NgxChat } from '../../widget/ngx-chat.js';
-import { apiInfo, apiStats, cleanup, fixture, lastReplyText, replyEnded, resetApi, shadow, waitFor } from './support/helpers.js';
+import { apiInfo, apiStats, cleanup, fixture, lastReplyText, reloadFrame, replyEnded, resetApi, shadow, waitFor } from './support/helpers.js';
 
 /** 60 words over about a second and a half: long enough to cut, reload or stop in the middle. */
 const LONG_TEXT = Array.from({ length: 12 }, (_, i) => `Sentence number ${i + 1} of the long reply.`).join(' ');
@@ -152,16 +151,7 @@ describe('ngx-chat streaming over SSE, through a page and a proxy', () => {
   afterEach(cleanup);
 
   it('resumes a reply after a page reload in the middle of it', async () => {
-    const frame = document.createElement('iframe');
-    frame.className = 'fixture-box';
-    frame.src = `/test/widget/fixtures/reload.html?api=${encodeURIComponent(api)}&metadata=${encodeURIComponent(JSON.stringify(LONG_SCRIPT))}`;
-    document.body.append(frame);
-    const chatIn = async () => {
-      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
-      const element = await waitFor(() => frame.contentDocument?.querySelector('ngx-chat') as NgxChat | null, 'the widget in the frame');
-      await element.updateComplete;
-      return element;
-    };
+    const { frame, load: chatIn } = reloadFrame(api, LONG_SCRIPT);
 
     const before = await chatIn();
     before.send('Tell me a long story');

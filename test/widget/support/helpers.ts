@@ -83,3 +83,29 @@ export function lastReplyText(element: NgxChat): string {
 export function replyEnded(element: NgxChat) {
   return nextEvent(element, 'ngx-chat-message');
 }
+
+/** The reload fixture in a frame: `load()` resolves with its widget once the frame has (re)loaded. */
+export interface ReloadFrame {
+  frame: HTMLIFrameElement;
+  /** Waits for the next load of the frame and returns its widget, rendered. */
+  load(): Promise<NgxChat>;
+}
+
+/** Opens `test/widget/fixtures/reload.html` in a frame, its widget on `api` with `metadata` (and `mode`). */
+export function reloadFrame(api: string, metadata: Record<string, unknown>, mode: 'inline' | 'launcher' = 'inline'): ReloadFrame {
+  const frame = document.createElement('iframe');
+  frame.className = 'fixture-box';
+  frame.style.width = '800px';
+  frame.style.height = '700px';
+  frame.src = `/test/widget/fixtures/reload.html?mode=${mode}&api=${encodeURIComponent(api)}&metadata=${encodeURIComponent(JSON.stringify(metadata))}`;
+  document.body.append(frame);
+  return {
+    frame,
+    async load() {
+      await new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+      const element = await waitFor(() => frame.contentDocument?.querySelector('ngx-chat') as NgxChat | null, 'the widget in the frame');
+      await element.updateComplete;
+      return element;
+    },
+  };
+}
