@@ -1,4 +1,8 @@
 /** `GET /conversations/{conversation_id}`: a conversation as its owner sees it. */
+import type { ReplyStep } from './stream-events.js';
+
+/** A piece of a reply in the order it streamed: its text, or a step (a tool call, its result…). */
+export type MessagePart = { type: 'text'; text: string } | ReplyStep;
 
 /** Where a message stands. */
 export const MESSAGE_STATUS = {
@@ -23,6 +27,8 @@ export interface MessageView {
   created_at: string;
   /** For assistant messages: the stream that produced it, so a client can reattach to it. */
   stream_id?: string;
+  /** For a reply with steps (tool calls, reasoning, sources): all of it, in order; `content` is its text alone. */
+  parts?: MessagePart[];
 }
 
 /** The body of `GET /conversations/{conversation_id}`, oldest message first. */

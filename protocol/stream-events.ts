@@ -26,14 +26,74 @@ export interface StartData {
   request_id: string;
 }
 
-/** `event: chunk`: the next piece of the reply. */
-export interface ChunkData {
-  type: 'content';
+/** The `type` of each kind of chunk. A client ignores types it does not know. */
+export const CHUNK_TYPE = {
+  content: 'content',
+  toolCall: 'tool_call',
+  toolResult: 'tool_result',
+  reasoning: 'reasoning',
+  source: 'source',
+} as const;
+
+/** The agent called a tool; its result follows in a `tool_result` with the same `tool_call_id`. */
+export interface ToolCallStep {
+  type: typeof CHUNK_TYPE.toolCall;
+  tool_call_id: string;
+  /** The tool's name, as its server declares it (`search_products`). */
+  name: string;
+  /** A name for people, when the tool declares one (`Search products`). */
+  title?: string;
+  arguments: Record<string, unknown>;
+}
+
+/** A tool's answer to a `tool_call`. */
+export interface ToolResultStep {
+  type: typeof CHUNK_TYPE.toolResult;
+  tool_call_id: string;
+  name: string;
+  /** `error` when the tool failed or timed out: `content` then says why, and the agent went on. */
+  status: 'ok' | 'error';
+  /** The tool's output as text, capped. */
   content: string;
-  /** 0, 1, 2, … with no gaps. */
+}
+
+/** A piece of the model's reasoning, for models that stream it (when the agent enables it). */
+export interface ReasoningStep {
+  type: typeof CHUNK_TYPE.reasoning;
+  content: string;
+}
+
+/** A source the model cites, when the provider returns them. */
+export interface SourceStep {
+  type: typeof CHUNK_TYPE.source;
+  url: string;
+  title?: string;
+}
+
+/** What an agent did on the way to its reply, beside its text. */
+export type ReplyStep = ToolCallStep | ToolResultStep | ReasoningStep | SourceStep;
+
+/** Where a chunk stands in its reply. */
+interface ChunkPosition {
+  /** 0, 1, 2, … with no gaps, over every type of chunk. */
   chunk_index: number;
-  /** True on the last chunk of a completed reply. */
+  /** True on the last chunk of a completed reply (always an empty `content` chunk). */
   is_final: boolean;
+}
+
+/** A piece of the reply's text. */
+export interface ContentChunk extends ChunkPosition {
+  type: typeof CHUNK_TYPE.content;
+  content: string;
+}
+
+/** `event: chunk`: the next piece of the reply — text, or a step. */
+export type ChunkData = ContentChunk | (ReplyStep & ChunkPosition);
+
+/** Tokens the model used for a reply, as its provider reported them (or estimated from characters). */
+export interface TokenUsage {
+  input_tokens: number;
+  output_tokens: number;
 }
 
 /** `event: end`: the reply is complete, or was stopped. */
@@ -42,6 +102,8 @@ export interface EndData {
   status: 'completed' | 'cancelled';
   /** Assistant messages in the conversation, this reply included. */
   message_count: number;
+  /** The model's tokens for this reply, when known. */
+  usage?: TokenUsage;
 }
 
 /** `event: error`: the reply failed; nothing follows. */

@@ -51,7 +51,7 @@ async function waitForApi(apiUrl: string, exited: Promise<ChildExit>): Promise<v
 function describeAgents(env: Record<string, string | undefined>): string {
   try {
     const config = loadConfig(env);
-    return config.agents.map((name) => (name === AGENT_NAME.openai && config.openai ? `${name} agent, model ${config.openai.model}` : `${name} agent`)).join('; ');
+    return config.agents.map((agent) => (agent.model ? `${agent.name} agent, model ${agent.model}` : `${agent.name} agent`)).join('; ');
   } catch {
     // The API stops with the configuration's message itself; the banner is never printed then.
     return `${env.AGENT ?? AGENT_NAME.demo} agent`;

@@ -6,26 +6,14 @@
  */
 import { ConfigError, type Env } from './config/env-variable.js';
 import { checkConfig } from './config/config-checks.js';
-import { AGENT_NAME, VARIABLES, type AgentName, type VariableValues } from './config/variables.js';
+import { readAgentDefinitions, type AgentDefinition } from './config/agent-definitions.js';
+import { readMcpServers, type McpServerDefinition } from './config/mcp-servers.js';
+import { VARIABLES, type VariableValues } from './config/variables.js';
 
 export { ConfigError } from './config/env-variable.js';
 export { AGENT_NAME, DEV_ALLOWED_ORIGINS, DEV_JWT_SECRET, type AgentName } from './config/variables.js';
-
-/** How the `openai` agent reaches an OpenAI-compatible Chat Completions API. */
-export interface OpenAIConfig {
-  /** API root, ending in `/v1` for most servers (`OPENAI_BASE_URL`). */
-  baseUrl: string;
-  /** Sent as `Authorization: Bearer …` when set (`OPENAI_API_KEY`); local servers such as Ollama need none. */
-  apiKey: string | undefined;
-  /** The `model` of every request (`OPENAI_MODEL`). */
-  model: string;
-  /** Longest wait for the first token, in ms (`OPENAI_TIMEOUT_MS`). */
-  timeoutMs: number;
-  /** Longest silence once the reply has begun, in ms (`OPENAI_STALL_MS`). */
-  stallMs: number;
-  /** Extra request headers (`OPENAI_HEADERS`), e.g. Azure's `api-key`. */
-  headers: Record<string, string>;
-}
+export { PROVIDER, type AgentDefinition, type Provider, type SettingNames, type ToolSelection } from './config/agent-definitions.js';
+export type { McpServerDefinition } from './config/mcp-servers.js';
 
 /** The validated configuration of one API process: every variable, and what follows from them. */
 export interface Config extends VariableValues {
@@ -33,12 +21,10 @@ export interface Config extends VariableValues {
   production: boolean;
   /** Largest request body (and WebSocket message), in bytes: room for a message of `maxMessageLength` however it is escaped. */
   maxBodyBytes: number;
-  /** The agents a request may choose with `metadata.agent`: `AGENTS`, or just `AGENT`. */
-  agents: AgentName[];
-  /** The system prompt of each agent that takes one (`OPENAI_SYSTEM_PROMPT`). */
-  systemPrompts: Partial<Record<AgentName, string>>;
-  /** The `openai` agent's settings; present when `agents` includes it. */
-  openai: OpenAIConfig | undefined;
+  /** The agents a request may choose with `metadata.agent` (`AGENTS`, or just `AGENT`), each fully defined. */
+  agents: AgentDefinition[];
+  /** The MCP servers whose tools the agents may call (`MCP_CONFIG`). */
+  mcpServers: McpServerDefinition[];
 }
 
 /**
@@ -58,16 +44,6 @@ function readVariables(env: Env): VariableValues {
   return Object.fromEntries(entries) as VariableValues;
 }
 
-function readOpenAI(values: VariableValues): OpenAIConfig {
-  const model = values.openaiModel;
-  if (!model) throw new ConfigError('OPENAI_MODEL is required by the openai agent, e.g. OPENAI_MODEL=gpt-4o-mini (or llama3.2 for Ollama).');
-  const apiKey = values.openaiApiKey;
-  if (!apiKey && new URL(values.openaiBaseUrl).hostname === 'api.openai.com') {
-    throw new ConfigError('OPENAI_API_KEY is required for api.openai.com; set it, or point OPENAI_BASE_URL at a server that needs none.');
-  }
-  return { baseUrl: values.openaiBaseUrl, apiKey, model, timeoutMs: values.openaiTimeoutMs, stallMs: values.openaiStallMs, headers: values.openaiHeaders };
-}
-
 /**
  * Reads and validates the configuration from `env`.
  * @throws ConfigError naming the variable to fix.
@@ -82,9 +58,8 @@ export function loadConfig(env: Env = process.env): Config {
     ...values,
     production: values.nodeEnv === 'production',
     maxBodyBytes: bodyLimitFor(values.maxMessageLength),
-    agents,
-    systemPrompts: values.openaiSystemPrompt ? { openai: values.openaiSystemPrompt } : {},
-    openai: agents.includes(AGENT_NAME.openai) ? readOpenAI(values) : undefined,
+    agents: readAgentDefinitions(agents, values, env),
+    mcpServers: values.mcpConfigPath ? readMcpServers(values.mcpConfigPath) : [],
   };
   checkConfig(config);
   return config;

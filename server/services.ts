@@ -108,7 +108,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
     rateLimitCounters,
     messageLimit,
-    orchestrator: createOrchestrator(config, log, (agent, reason) => metrics.agentFailures.inc({ agent, reason }), overrides.agent),
+    orchestrator: createOrchestrator(config, log, { countFailure: (agent, reason) => metrics.agentFailures.inc({ agent, reason }) }, overrides.agent),
     // Made once the services exist, since it works with them; read-only from then on.
     get streams() {
       return streams;

@@ -1,4 +1,9 @@
+import type { ReplyStep, TokenUsage } from '../../protocol/index.js';
 import type { ConversationMessage } from '../stores/conversation-store.js';
+import type { ToolBox } from '../tools/tool-box.js';
+
+/** What an agent yields: a piece of the reply's text, or a step (a tool call, its result, reasoning, a source). */
+export type AgentOutput = string | ReplyStep;
 
 /** What an agent is given to write one reply. */
 export interface AgentInput {
@@ -12,16 +17,21 @@ export interface AgentInput {
   signal: AbortSignal;
   /** The system prompt configured for this agent, if any; the orchestrator fills it in. */
   systemPrompt?: string;
+  /** The tools this agent may call (its allow-list of the MCP servers' tools); none when absent. */
+  tools?: ToolBox;
+  /** Reports the model's tokens for the reply (called at most once, at its end). */
+  onUsage?: (usage: TokenUsage) => void;
 }
 
 /**
- * Writes replies. `reply` yields the text piece by piece as it is produced; throwing an
- * {@link AgentError} ends the stream with an `error` event carrying its message.
+ * Writes replies. `reply` yields the text piece by piece as it is produced, and its steps (tool
+ * calls and results, reasoning, sources) where they happen; throwing an {@link AgentError} ends
+ * the stream with an `error` event carrying its message.
  */
 export interface Agent {
   /** The name requests use in `metadata.agent`. */
   readonly name: string;
-  reply(input: AgentInput): AsyncIterable<string>;
+  reply(input: AgentInput): AsyncIterable<AgentOutput>;
 }
 
 /**

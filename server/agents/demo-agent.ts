@@ -47,10 +47,14 @@ export function wordPieces(text: string): string[] {
 
 /** The built-in agent: streams {@link demoReply} in word-sized pieces `delayMs` apart. */
 export class DemoAgent implements Agent {
-  readonly name = 'demo';
-
-  /** @param delayMs Pause between pieces, in ms (`DEMO_TOKEN_DELAY_MS`). */
-  constructor(private readonly delayMs: number) {}
+  /**
+   * @param delayMs Pause between pieces, in ms (`DEMO_TOKEN_DELAY_MS`).
+   * @param name The name requests use for it. Defaults to `demo`.
+   */
+  constructor(
+    private readonly delayMs: number,
+    readonly name = 'demo',
+  ) {}
 
   async *reply({ messages, signal }: AgentInput): AsyncIterable<string> {
     const question = messages.at(-1)?.content ?? '';

@@ -1,5 +1,6 @@
 import type { Logger } from '../ops/logger.js';
-import { AGENT_FAILURE, AgentError, type Agent, type AgentFailureReason, type AgentInput } from './agent.js';
+import type { ToolBox } from '../tools/tool-box.js';
+import { AGENT_FAILURE, AgentError, type Agent, type AgentFailureReason, type AgentInput, type AgentOutput } from './agent.js';
 
 /** What an {@link Orchestrator} routes between. */
 export interface OrchestratorOptions {
@@ -12,6 +13,8 @@ export interface OrchestratorOptions {
   log: Logger;
   /** Counts one failure of `agent` (a stop or a timeout is not one): the `agent_failures_total` metric. Defaults to counting nothing. */
   countFailure?: (agent: string, reason: AgentFailureReason) => void;
+  /** The tools the agent named may call, now. Defaults to none. */
+  toolsFor?: (agent: string) => ToolBox | undefined;
 }
 
 /**
@@ -24,10 +27,12 @@ export class Orchestrator {
   private readonly defaultAgent: Agent;
   private readonly log: Logger;
   private readonly countFailure: (agent: string, reason: AgentFailureReason) => void;
+  private readonly toolsFor: (agent: string) => ToolBox | undefined;
 
-  constructor({ agents, defaultAgent, systemPrompts = {}, log, countFailure = () => undefined }: OrchestratorOptions) {
+  constructor({ agents, defaultAgent, systemPrompts = {}, log, countFailure = () => undefined, toolsFor = () => undefined }: OrchestratorOptions) {
     this.log = log;
     this.countFailure = countFailure;
+    this.toolsFor = toolsFor;
     for (const agent of agents) {
       if (this.routed.has(agent.name)) throw new Error(`Two agents are named "${agent.name}".`);
       this.routed.set(agent.name, this.route(agent, systemPrompts[agent.name]));
@@ -54,7 +59,7 @@ export class Orchestrator {
   }
 
   private route(agent: Agent, systemPrompt: string | undefined): Agent {
-    const reply = (input: AgentInput) => this.counted(agent, systemPrompt === undefined ? input : { ...input, systemPrompt });
+    const reply = (input: AgentInput) => this.counted(agent, { ...input, systemPrompt, tools: this.toolsFor(agent.name) });
     return { name: agent.name, reply };
   }
 
@@ -62,14 +67,14 @@ export class Orchestrator {
    * The agent's pieces, its failure counted on the way through. A plain iterator rather than a
    * generator with `yield*`: that would add a promise and a microtask hop to every piece.
    */
-  private counted(agent: Agent, input: AgentInput): AsyncIterable<string> {
+  private counted(agent: Agent, input: AgentInput): AsyncIterable<AgentOutput> {
     const fail = (err: unknown): never => {
       if (!input.signal.aborted) this.record(agent.name, err);
       throw err;
     };
     return {
       [Symbol.asyncIterator]: () => {
-        let pieces: AsyncIterator<string>;
+        let pieces: AsyncIterator<AgentOutput>;
         try {
           pieces = agent.reply(input)[Symbol.asyncIterator]();
         } catch (err) {

@@ -77,6 +77,14 @@ class WaitingText {
     return this.text !== '' && wait > 0 ? wait : undefined;
   }
 
+  /** Takes all the waiting text, a trailing cluster included: what follows is not text. */
+  flush(): string {
+    const text = this.text;
+    this.text = '';
+    this.bytes = 0;
+    return text;
+  }
+
   /** Takes what can be sent, keeping a trailing cluster that may still grow. */
   take(): string {
     let { ready, held } = splitTrailingCluster(this.text);
@@ -96,17 +104,21 @@ class WaitingText {
  * source ends or fails (what came before a failure is never lost). A UTF-16 surrogate pair or a
  * grapheme cluster is never split across two outputs, except an ASCII character later extended
  * by a combining mark (decomposed text, which models do not produce): a trailing cluster that may
- * still grow waits for the text after it, or the end. Pieces are merged, never cut.
+ * still grow waits for the text after it, or the end. Pieces are merged, never cut. Anything
+ * else the source yields (a step: a tool call, its result…) ends the text before it, which goes
+ * out whole first, and passes through in its place.
  */
-export function coalesceChunks(source: AsyncIterable<string>, options: ChunkBufferOptions): AsyncIterable<string> {
+export function coalesceChunks(source: AsyncIterable<string>, options: ChunkBufferOptions): AsyncIterable<string>;
+export function coalesceChunks<Step extends object>(source: AsyncIterable<string | Step>, options: ChunkBufferOptions): AsyncIterable<string | Step>;
+export function coalesceChunks<Step extends object>(source: AsyncIterable<string | Step>, options: ChunkBufferOptions): AsyncIterable<string | Step> {
   return options.flushMs === 0 ? source : coalesced(source, options);
 }
 
-async function* coalesced(source: AsyncIterable<string>, options: ChunkBufferOptions): AsyncIterable<string> {
+async function* coalesced<Step extends object>(source: AsyncIterable<string | Step>, options: ChunkBufferOptions): AsyncIterable<string | Step> {
   const pieces = source[Symbol.asyncIterator]();
   const waiting = new WaitingText(options);
   let deadline: ReturnType<typeof deadlineIn> | undefined;
-  let next: Promise<IteratorResult<string>> | undefined;
+  let next: Promise<IteratorResult<string | Step>> | undefined;
   try {
     for (;;) {
       next ??= pieces.next();
@@ -117,6 +129,13 @@ async function* coalesced(source: AsyncIterable<string>, options: ChunkBufferOpt
         next = undefined;
         if (result.done) break;
         if (result.value === '') continue;
+        if (typeof result.value !== 'string') {
+          deadline?.cancel();
+          deadline = undefined;
+          if (waiting.text) yield waiting.flush();
+          yield result.value;
+          continue;
+        }
         waiting.add(result.value, performance.now());
       }
       if (result === DEADLINE || waiting.due(performance.now())) {

@@ -1,6 +1,7 @@
 import type { Agent } from '../agents/agent.js';
 import { AgentError } from '../agents/agent.js';
-import { STREAM_EVENT, type EndData, type ErrorData, type StartData, type StreamEventName } from '../../protocol/index.js';
+import { STREAM_EVENT, type EndData, type ErrorData, type MessagePart, type StartData, type StreamEventName, type TokenUsage } from '../../protocol/index.js';
+import { ReplyProgress } from './reply-progress.js';
 import { chunkJson } from './chunk-json.js';
 import type { ConversationMessage, ConversationStore } from '../stores/conversation-store.js';
 import type { StreamRecord, StreamWriter } from '../stores/event-log.js';
@@ -67,8 +68,7 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
   });
 
   const started = Date.now();
-  // The reply's pieces so far, one per chunk event.
-  const pieces: string[] = [];
+  const reply = new ReplyProgress();
   let outcome: 'completed' | 'cancelled' | 'error' = 'error';
   let errorReason: StreamErrorReason = STREAM_ERROR_REASON.agent;
   try {
@@ -83,8 +83,8 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
       } satisfies StartData,
       retry.signal,
     );
-    await streamChunks(job, abort.signal, pieces, retry.signal);
-    await appendJson(writer, STREAM_EVENT.end, endData(job, 'completed'), retry.signal);
+    await streamChunks(job, abort.signal, reply, retry.signal);
+    await appendJson(writer, STREAM_EVENT.end, endData(job, 'completed', reply.usage), retry.signal);
     outcome = 'completed';
   } catch (err) {
     const reason = stopReasonOf(abort.signal, err);
@@ -101,15 +101,13 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
     clearTimeout(timer);
     forgetStop();
     forgetShutdown();
-    // Joined rather than concatenated piece by piece: the stored reply is then one flat string
-    // for the garbage collector to walk, not a rope of an object per piece.
-    const content = pieces.join('');
-    await finish(job, content, outcome);
+    const content = reply.text();
+    await finish(job, content, reply.parts(), outcome);
     countOutcome(job.metrics, outcome, errorReason, Date.now() - started);
     // Built only when it will be written: at LOG_LEVEL=warn a stream pays nothing for it.
     if (job.log.isLevelEnabled('info')) {
       job.log.info(
-        { streamId: record.streamId, user: record.owner, outcome, chunks: pieces.length, bytes: Buffer.byteLength(content), ms: Date.now() - started },
+        { streamId: record.streamId, user: record.owner, outcome, chunks: reply.chunks, bytes: Buffer.byteLength(content), ms: Date.now() - started },
         'stream finished',
       );
     }
@@ -139,25 +137,30 @@ function countOutcome(metrics: Metrics, outcome: 'completed' | 'cancelled' | 'er
   else metrics.errors.inc({ reason });
 }
 
-/** Appends the agent's pieces as `chunk` events, and to `sent` as each is appended: its length is the next chunk's index. */
-async function streamChunks(job: StreamJob, signal: AbortSignal, sent: string[], retry: AbortSignal): Promise<void> {
+/**
+ * Appends the agent's output as `chunk` events — its text as `content` chunks, its steps as
+ * chunks of their own type, in one `chunk_index` sequence — recording each in `reply` once
+ * appended.
+ */
+async function streamChunks(job: StreamJob, signal: AbortSignal, reply: ReplyProgress, retry: AbortSignal): Promise<void> {
   const { writer, limits } = job;
   let bytes = 0;
   const messages = [...job.history.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content: job.message }];
-  const pieces = job.agent.reply({ messages, metadata: job.metadata, user: job.record.owner, signal });
-  for await (const piece of coalesceChunks(pieces, job.chunkBuffer)) {
+  const output = job.agent.reply({ messages, metadata: job.metadata, user: job.record.owner, signal, onUsage: (usage) => (reply.usage = usage) });
+  for await (const piece of coalesceChunks(output, job.chunkBuffer)) {
     signal.throwIfAborted();
     if (piece === '') continue;
-    bytes += Buffer.byteLength(piece);
-    if (sent.length >= limits.maxChunks || bytes > limits.maxBytes) throw new StopGeneration(STOP_REASON.tooLong);
-    const appended = writer.append(STREAM_EVENT.chunk, chunkJson(piece, sent.length, false), retry);
+    const data = typeof piece === 'string' ? chunkJson(piece, reply.chunks, false) : JSON.stringify({ ...piece, chunk_index: reply.chunks, is_final: false });
+    bytes += typeof piece === 'string' ? Buffer.byteLength(piece) : data.length;
+    if (reply.chunks >= limits.maxChunks || bytes > limits.maxBytes) throw new StopGeneration(STOP_REASON.tooLong);
+    const appended = writer.append(STREAM_EVENT.chunk, data, retry);
     // The memory log appends at once; awaiting only a remote log's promise saves a hop per chunk.
     if (appended instanceof Promise) await appended;
-    sent.push(piece);
+    reply.add(piece);
   }
   signal.throwIfAborted();
   // The end is only known once the agent's iterator finishes, hence an empty final chunk.
-  await writer.append(STREAM_EVENT.chunk, chunkJson('', sent.length, true), retry);
+  await writer.append(STREAM_EVENT.chunk, chunkJson('', reply.chunks, true), retry);
 }
 
 /** The reason a generation was interrupted on purpose, or undefined for a plain failure. */
@@ -166,9 +169,11 @@ function stopReasonOf(signal: AbortSignal, err: unknown): StopReason | undefined
   return signal.aborted && signal.reason instanceof StopGeneration ? signal.reason.reason : undefined;
 }
 
-function endData(job: StreamJob, status: EndData['status']): EndData {
+function endData(job: StreamJob, status: EndData['status'], usage?: TokenUsage): EndData {
   const previous = job.history.filter((message) => message.role === 'assistant').length;
-  return { conversation_id: job.record.conversationId, status, message_count: previous + 1 };
+  const data: EndData = { conversation_id: job.record.conversationId, status, message_count: previous + 1 };
+  if (usage) data.usage = usage;
+  return data;
 }
 
 async function writeFailure(job: StreamJob, stop: StopReason | undefined, cause: unknown, retry: AbortSignal): Promise<void> {
@@ -199,9 +204,9 @@ async function appendJson(writer: StreamWriter, event: StreamEventName, data: ob
   await writer.append(event, JSON.stringify(data), retry);
 }
 
-async function finish(job: StreamJob, content: string, outcome: 'completed' | 'cancelled' | 'error'): Promise<void> {
+async function finish(job: StreamJob, content: string, parts: MessagePart[] | undefined, outcome: 'completed' | 'cancelled' | 'error'): Promise<void> {
   try {
-    await job.conversations.endTurn(job.record.conversationId, job.record.streamId, content, outcome);
+    await job.conversations.endTurn(job.record.conversationId, job.record.streamId, { content, parts, status: outcome });
   } finally {
     await job.writer.close();
   }

@@ -8,12 +8,19 @@ export const DEV_JWT_SECRET = 'ngx-chat-development-secret-do-not-use-in-product
 /** Origins allowed when `ALLOWED_ORIGINS` is unset outside production: any port on localhost. */
 export const DEV_ALLOWED_ORIGINS = ['http://localhost:*', 'http://127.0.0.1:*'];
 
-/** The built-in agents, by the name `AGENT`, `AGENTS` and `metadata.agent` use. */
-export const AGENT_NAME = { demo: 'demo', openai: 'openai' } as const;
+/** The built-in agents, by the name `AGENT`, `AGENTS` and `metadata.agent` use; `AGENTS_CONFIG` may add more. */
+export const AGENT_NAME = { demo: 'demo', openai: 'openai', anthropic: 'anthropic', google: 'google' } as const;
 export type AgentName = (typeof AGENT_NAME)[keyof typeof AGENT_NAME];
-const AGENT_NAMES = Object.values(AGENT_NAME);
 
-const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+/** Where each provider is, unless its `*_BASE_URL` says otherwise. */
+export const DEFAULT_BASE_URL = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com/v1',
+  google: 'https://generativelanguage.googleapis.com/v1beta',
+} as const;
+
+/** An agent name, as `AGENT`, `AGENTS` and `AGENTS_CONFIG` write it. */
+const AGENT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -52,9 +59,9 @@ const trustProxy = z.string().transform((raw, ctx): boolean | number | string =>
   return value;
 });
 
-/** `OPENAI_HEADERS`: a JSON object of header names to single-line values. */
-const headers = z.string().transform((raw, ctx): Record<string, string> => {
-  const message = 'OPENAI_HEADERS must be a JSON object of header names to string values, e.g. OPENAI_HEADERS=\'{"api-key":"…"}\'.';
+/** `*_HEADERS`: a JSON object of header names to single-line values. */
+const headers = (name: string) => z.string().transform((raw, ctx): Record<string, string> => {
+  const message = `${name} must be a JSON object of header names to string values, e.g. ${name}='{"api-key":"…"}'.`;
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw);
@@ -64,6 +71,43 @@ const headers = z.string().transform((raw, ctx): Record<string, string> => {
   const checked = z.record(z.string().regex(HEADER_NAME), z.string().regex(/^[^\r\n\0]*$/)).safeParse(parsed);
   return checked.success ? checked.data : fail(ctx, message);
 });
+
+/** `{PREFIX}_BASE_URL`: an http(s) URL, trailing slashes dropped. */
+function baseUrl(prefix: string, fallback: string, doc: string): EnvVariable<string> {
+  return variable({
+    name: `${prefix}_BASE_URL`,
+    doc,
+    fallback,
+    expects: `be an http(s) URL such as ${fallback}`,
+    schema: z
+      .string()
+      .transform((url) => url.replace(/\/+$/, ''))
+      .pipe(z.url({ protocol: /^https?$/ })),
+  });
+}
+
+function systemPrompt(prefix: string): EnvVariable<string | undefined> {
+  return text(`${prefix}_SYSTEM_PROMPT`, 'system message sent before the conversation; `\\n` escapes accepted', { multiline: true });
+}
+
+function headerVariable(prefix: string, doc: string): EnvVariable<Record<string, string>> {
+  return variable<Record<string, string>>({
+    name: `${prefix}_HEADERS`,
+    doc: `JSON object of extra request headers, ${doc}`,
+    fallback: {},
+    defaultText: '—',
+    expects: 'be a JSON object',
+    schema: headers(`${prefix}_HEADERS`),
+  });
+}
+
+function firstTokenTimeout(prefix: string): EnvVariable<number> {
+  return wholeNumber(`${prefix}_TIMEOUT_MS`, 60_000, 100, undefined, 'longest wait for the first token (raise it for reasoning models)');
+}
+
+function stallTimeout(prefix: string): EnvVariable<number> {
+  return wholeNumber(`${prefix}_STALL_MS`, 30_000, 100, undefined, 'longest silence once the reply has begun');
+}
 
 /**
  * Every environment variable the API reads, in the order of the README's configuration table.
@@ -111,44 +155,50 @@ export const VARIABLES = {
   }),
   guestTokens: onOff('GUEST_TOKENS', ({ production }) => !production, '`on` outside production, `off` in production', 'whether `/auth/guest` issues tokens'),
   demoTokenDelayMs: wholeNumber('DEMO_TOKEN_DELAY_MS', 30, 0, 60_000, "pause between the demo agent's words"),
-  agent: variable<AgentName>({
+  agent: variable<string>({
     name: 'AGENT',
-    doc: 'the agent answering messages that name none: `demo` or `openai` (see [Agents and models](#agents-and-models))',
+    doc: 'the agent answering messages that name none: `demo`, `openai`, `anthropic`, `google`, or one of `AGENTS_CONFIG` (see [Agents and models](#agents-and-models))',
     fallback: AGENT_NAME.demo,
-    expects: `name a built-in agent (${AGENT_NAMES.join(', ')})`,
-    schema: z.enum(AGENT_NAMES),
+    expects: 'name an agent (lower-case letters, digits, - and _)',
+    schema: z.string().regex(AGENT_NAME_PATTERN),
   }),
-  allowedAgents: variable<AgentName[] | undefined>({
+  allowedAgents: variable<string[] | undefined>({
     name: 'AGENTS',
     doc: 'comma-separated agents a request may choose with `metadata.agent`; must include `AGENT`',
     fallback: undefined,
     defaultText: '`AGENT` alone',
-    expects: `name built-in agents (${AGENT_NAMES.join(', ')}), comma-separated`,
-    schema: commaList.pipe(z.array(z.enum(AGENT_NAMES))).transform((names) => [...new Set(names)]),
+    expects: 'name agents, comma-separated',
+    schema: commaList.pipe(z.array(z.string().regex(AGENT_NAME_PATTERN))).transform((names) => [...new Set(names)]),
   }),
-  openaiBaseUrl: variable({
-    name: 'OPENAI_BASE_URL',
-    doc: 'root of the OpenAI-compatible API; `/chat/completions` is appended',
-    fallback: DEFAULT_OPENAI_BASE_URL,
-    expects: `be an http(s) URL such as ${DEFAULT_OPENAI_BASE_URL} or http://localhost:11434/v1`,
-    schema: z
-      .string()
-      .transform((url) => url.replace(/\/+$/, ''))
-      .pipe(z.url({ protocol: /^https?$/ })),
-  }),
+  agentsConfigPath: text('AGENTS_CONFIG', 'path of a JSON file of named agents (provider, model, system prompt, tools, limits); see [Agents and models](#agents-and-models)'),
+  openaiBaseUrl: baseUrl('OPENAI', DEFAULT_BASE_URL.openai, 'root of the OpenAI-compatible API (Chat Completions); `http://localhost:11434/v1` for Ollama'),
   openaiApiKey: text('OPENAI_API_KEY', 'sent as `Authorization: Bearer …`; required for api.openai.com, not for local servers'),
   openaiModel: text('OPENAI_MODEL', 'the model; required when the `openai` agent is allowed'),
-  openaiSystemPrompt: text('OPENAI_SYSTEM_PROMPT', 'system message sent before the conversation; `\\n` escapes accepted', { multiline: true }),
-  openaiHeaders: variable<Record<string, string>>({
-    name: 'OPENAI_HEADERS',
-    doc: 'JSON object of extra request headers, e.g. `{"api-key":"…"}` for Azure; they can replace `Authorization`',
-    fallback: {},
-    defaultText: '—',
-    expects: 'be a JSON object',
-    schema: headers,
-  }),
-  openaiTimeoutMs: wholeNumber('OPENAI_TIMEOUT_MS', 60_000, 100, undefined, 'longest wait for the first token (raise it for reasoning models)'),
-  openaiStallMs: wholeNumber('OPENAI_STALL_MS', 30_000, 100, undefined, 'longest silence once the reply has begun'),
+  openaiSystemPrompt: systemPrompt('OPENAI'),
+  openaiHeaders: headerVariable('OPENAI', 'e.g. `{"api-key":"…"}` for Azure; they can replace `Authorization`'),
+  openaiTimeoutMs: firstTokenTimeout('OPENAI'),
+  openaiStallMs: stallTimeout('OPENAI'),
+  anthropicBaseUrl: baseUrl('ANTHROPIC', DEFAULT_BASE_URL.anthropic, "root of Anthropic's Messages API"),
+  anthropicApiKey: text('ANTHROPIC_API_KEY', 'sent as `x-api-key`; required for api.anthropic.com'),
+  anthropicModel: text('ANTHROPIC_MODEL', 'the model (`claude-…`); required when the `anthropic` agent is allowed'),
+  anthropicSystemPrompt: systemPrompt('ANTHROPIC'),
+  anthropicHeaders: headerVariable('ANTHROPIC', 'sent with every request'),
+  anthropicTimeoutMs: firstTokenTimeout('ANTHROPIC'),
+  anthropicStallMs: stallTimeout('ANTHROPIC'),
+  googleBaseUrl: baseUrl('GOOGLE', DEFAULT_BASE_URL.google, "root of Google's Generative Language API"),
+  googleApiKey: text('GOOGLE_API_KEY', 'sent as `x-goog-api-key`; required for Google'),
+  googleModel: text('GOOGLE_MODEL', 'the model (`gemini-…`); required when the `google` agent is allowed'),
+  googleSystemPrompt: systemPrompt('GOOGLE'),
+  googleHeaders: headerVariable('GOOGLE', 'sent with every request'),
+  googleTimeoutMs: firstTokenTimeout('GOOGLE'),
+  googleStallMs: stallTimeout('GOOGLE'),
+  mcpConfigPath: text('MCP_CONFIG', 'path of a JSON file `{"mcpServers": {"<name>": {"command", "args", "env"} | {"url", "headers"}}}`: MCP servers whose tools the agents may call'),
+  maxToolSteps: wholeNumber('MAX_TOOL_STEPS', 5, 0, 50, 'most rounds of tool calls in one reply; after them the model must answer'),
+  toolTimeoutMs: wholeNumber('TOOL_TIMEOUT_MS', 30_000, 100, undefined, 'a tool call running longer fails (its result says so) and the model goes on'),
+  toolResultMaxChars: wholeNumber('TOOL_RESULT_MAX_CHARS', 16_384, 100, 1_000_000, "a tool's output is cut to this many characters, for the model and on the wire"),
+  quotaTokensPerUserDay: wholeNumber('QUOTA_TOKENS_PER_USER_DAY', 0, 0, undefined, "model tokens a signed-in user may spend per day (UTC); `0` is no quota"),
+  quotaTokensPerGuestDay: wholeNumber('QUOTA_TOKENS_PER_GUEST_DAY', 0, 0, undefined, 'model tokens a guest may spend per day (UTC); `0` is no quota'),
+  dailyTokenBudget: wholeNumber('DAILY_TOKEN_BUDGET', 0, 0, undefined, 'model tokens all users together may spend per day (UTC); `0` is no budget'),
   chunkFlushMs: wholeNumber('CHUNK_FLUSH_MS', 25, 0, 10_000, 'pieces arriving within this long are sent as one `chunk` event; `0` turns merging off'),
   chunkMaxBytes: wholeNumber('CHUNK_MAX_BYTES', 8192, 1, 1_048_576, 'waiting text is sent once it reaches this many bytes'),
   streamTimeoutMs: wholeNumber('STREAM_TIMEOUT_MS', 300_000, 100, undefined, 'a stream still running after this ends with an `error` event'),

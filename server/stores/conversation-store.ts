@@ -1,3 +1,4 @@
+import type { MessagePart } from '../../protocol/index.js';
 /** Where a message stands. */
 export type MessageStatus = 'completed' | 'cancelled' | 'error' | 'streaming';
 
@@ -10,6 +11,15 @@ export interface ConversationMessage {
   created_at: string;
   /** For assistant messages: the stream that produced it, so a client can reattach to it. */
   stream_id?: string;
+  /** For a reply with steps: every part in order (`content` is its text alone). */
+  parts?: MessagePart[];
+}
+
+/** How a reply ended: its text, its parts when it had steps, and its status. */
+export interface TurnEnding {
+  content: string;
+  parts?: MessagePart[];
+  status: Exclude<MessageStatus, 'streaming'>;
 }
 
 /** A conversation and its messages. */
@@ -50,7 +60,7 @@ export interface ConversationStore {
    * Records how the assistant's reply ended and frees the conversation for the next message. The
    * first end counts: a reply that is no longer `streaming` stays as it is.
    */
-  endTurn(conversationId: string, streamId: string, content: string, status: Exclude<MessageStatus, 'streaming'>): Promise<void>;
+  endTurn(conversationId: string, streamId: string, ending: TurnEnding): Promise<void>;
   /** Releases timers and connections. */
   close(): Promise<void>;
 }

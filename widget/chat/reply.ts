@@ -1,5 +1,5 @@
 import type { EventSourceMessage } from '@microsoft/fetch-event-source';
-import { STREAM_EVENT, type ChunkData, type EndData, type ErrorData, type StartData } from '../../protocol/index.js';
+import { CHUNK_TYPE, STREAM_EVENT, type ChunkData, type EndData, type ErrorData, type StartData } from '../../protocol/index.js';
 import { StreamInterruptedError } from '../api/api-errors.js';
 import { MESSAGE_STATUS, type ChatMessage, type MessageStatus } from './chat-state.js';
 import { SentenceAnnouncer } from './sentence-announcer.js';
@@ -88,8 +88,10 @@ export class Reply {
         const data = JSON.parse(event.data) as ChunkData;
         if (data.chunk_index < this.nextChunk) return { kind: 'ignored' };
         if (data.chunk_index > this.nextChunk) throw new StreamInterruptedError(`Chunk ${data.chunk_index} arrived before chunk ${this.nextChunk}.`);
-        this.text += data.content;
-        this.pending += data.content;
+        if (data.type === CHUNK_TYPE.content) {
+          this.text += data.content;
+          this.pending += data.content;
+        }
         this.nextChunk += 1;
         this.accept(event.id);
         return { kind: 'chunk' };

@@ -1,11 +1,9 @@
 import { ActivityList, type ActivityNode } from './activity-list.js';
-import {
-  ConversationBusyError,
+import {  ConversationBusyError,
   type Conversation,
   type ConversationMessage,
   type ConversationStore,
-  type MessageStatus,
-  type TurnStart,
+  type TurnStart, type TurnEnding
 } from '../conversation-store.js';
 import { StoreFullError } from '../store-full-error.js';
 
@@ -95,12 +93,13 @@ export class MemoryConversationStore implements ConversationStore {
     return history;
   }
 
-  async endTurn(conversationId: string, streamId: string, content: string, status: Exclude<MessageStatus, 'streaming'>): Promise<void> {
+  async endTurn(conversationId: string, streamId: string, { content, parts, status }: TurnEnding): Promise<void> {
     const entry = this.live(conversationId);
     const message = entry?.conversation.messages.find((candidate) => candidate.stream_id === streamId);
     if (!entry || message?.status !== 'streaming') return;
     message.content = content;
     message.status = status;
+    if (parts) message.parts = parts;
     this.touch(entry);
   }
 

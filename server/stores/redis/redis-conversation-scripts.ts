@@ -24,8 +24,9 @@ export function conversationKeys(prefix: string, conversationId: string): Conver
 }
 
 /**
- * Lua: `end_turn(conversation, messages, turn, stream_id, content, status, ttl)` records how the
- * stream's reply ended — only while it is still `streaming`, so the first to end it wins and a
+ * Lua: `end_turn(conversation, messages, turn, stream_id, content, status, ttl, parts)` records how the
+ * stream's reply ended (with `parts`, a table or nil, when the reply had steps) — only while it
+ * is still `streaming`, so the first to end it wins and a
  * second ender (a producer presumed dead that was only slow) changes nothing — and frees the turn
  * if it is still this stream's. A `ttl` above 0 also renews the conversation's TTL.
  *
@@ -34,7 +35,7 @@ export function conversationKeys(prefix: string, conversationId: string): Conver
  * message is decoded. A message cjson cannot decode is left as it is; the turn is freed anyway.
  */
 export const END_TURN_LUA = `
-local function end_turn(conversation, messages, turn, stream_id, content, status, ttl)
+local function end_turn(conversation, messages, turn, stream_id, content, status, ttl, parts)
   local needle = '"stream_id":"' .. stream_id .. '"'
   local count = redis.call('LLEN', messages)
   for back = 1, count do
@@ -44,6 +45,7 @@ local function end_turn(conversation, messages, turn, stream_id, content, status
       if ok and message.stream_id == stream_id and message.status == 'streaming' then
         message.content = content
         message.status = status
+        if parts then message.parts = parts end
         redis.call('LSET', messages, -back, cjson.encode(message))
       end
       break
@@ -72,8 +74,10 @@ redis.call('EXPIRE', KEYS[2], ARGV[5])
 return history
 `;
 
-/** KEYS conversation, messages, turn; ARGV stream id, content, status, TTL s. See {@link END_TURN_LUA}. */
+/** KEYS conversation, messages, turn; ARGV stream id, content, status, TTL s, parts JSON ('' for none). See {@link END_TURN_LUA}. */
 export const END_TURN = `${END_TURN_LUA}
-end_turn(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]))
+local parts = nil
+if ARGV[5] ~= '' then parts = cjson.decode(ARGV[5]) end
+end_turn(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), parts)
 return 1
 `;

@@ -1,11 +1,9 @@
 import type { Redis } from 'ioredis';
-import {
-  ConversationBusyError,
+import {  ConversationBusyError,
   type Conversation,
   type ConversationMessage,
   type ConversationStore,
-  type MessageStatus,
-  type TurnStart,
+  type TurnStart, type TurnEnding
 } from '../conversation-store.js';
 import { callRedis } from './redis-client.js';
 import { conversationKeys } from './redis-conversation-scripts.js';
@@ -66,9 +64,9 @@ export class RedisConversationStore implements ConversationStore {
     return history.map(parseMessage);
   }
 
-  async endTurn(conversationId: string, streamId: string, content: string, status: Exclude<MessageStatus, 'streaming'>): Promise<void> {
+  async endTurn(conversationId: string, streamId: string, { content, parts, status }: TurnEnding): Promise<void> {
     const keys = this.keys(conversationId);
-    await callRedis(this.client, () => this.client.conversationEndTurn(...scriptArgs(keys.all, [streamId, content, status, this.ttlS])));
+    await callRedis(this.client, () => this.client.conversationEndTurn(...scriptArgs(keys.all, [streamId, content, status, this.ttlS, parts ? JSON.stringify(parts) : ''])));
   }
 
   /** Nothing to release: the client is shared and closed by its owner. */

@@ -63,15 +63,31 @@ end
  * turn, is what lets no reader wait forever and no conversation stay busy.
  */
 const FINISH = `${END_TURN_LUA}
-local function logged_text()
-  local parts = {}
+-- The reply as logged: its text (the content chunks), and every part in order when it had
+-- steps (tool calls, results, reasoning, sources), consecutive text merged; nil parts otherwise.
+local function logged_reply()
+  local texts, parts, run, steps = {}, {}, {}, false
   for _, entry in ipairs(redis.call('XRANGE', KEYS[2], '-', '+')) do
     if entry[2][2] == 'chunk' then
       local ok, chunk = pcall(cjson.decode, entry[2][4])
-      if ok and type(chunk.content) == 'string' then parts[#parts + 1] = chunk.content end
+      if ok and chunk.type == 'content' then
+        if type(chunk.content) == 'string' and chunk.content ~= '' then
+          texts[#texts + 1] = chunk.content
+          run[#run + 1] = chunk.content
+        end
+      elseif ok and type(chunk.type) == 'string' then
+        steps = true
+        if #run > 0 then parts[#parts + 1] = { type = 'text', text = table.concat(run) } end
+        run = {}
+        chunk.chunk_index = nil
+        chunk.is_final = nil
+        parts[#parts + 1] = chunk
+      end
     end
   end
-  return table.concat(parts)
+  if #run > 0 then parts[#parts + 1] = { type = 'text', text = table.concat(run) } end
+  if not steps then parts = nil end
+  return table.concat(texts), parts
 end
 
 local function outcome(name, data)
@@ -88,7 +104,8 @@ local function finish(stream_id, retention, name, data)
   for i = 1, 5 do
     if i ~= 3 then redis.call('EXPIRE', KEYS[i], retention) end
   end
-  end_turn(KEYS[7], KEYS[8], KEYS[9], stream_id, logged_text(), outcome(name, data), 0)
+  local text, parts = logged_reply()
+  end_turn(KEYS[7], KEYS[8], KEYS[9], stream_id, text, outcome(name, data), 0, parts)
 end
 `;
 

@@ -40,6 +40,8 @@ describe('the openai agent against an OpenAI-compatible server', () => {
     expect(body).toEqual({
       model: 'test-model',
       stream: true,
+      // The usage of each reply counts against the token quotas.
+      stream_options: { include_usage: true },
       messages: [
         { role: 'system', content: 'Be brief.\nAnswer in English.' },
         { role: 'user', content: 'What is SSE?' },

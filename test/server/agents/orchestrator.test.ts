@@ -65,7 +65,9 @@ describe('an agent that is configured but not allowed', () => {
 
 describe('agent configuration', () => {
   it('defaults to the demo agent alone, a 25 ms flush interval and 8 KiB chunks', () => {
-    expect(loadConfig({})).toMatchObject({ agent: 'demo', agents: ['demo'], openai: undefined, systemPrompts: {}, chunkFlushMs: 25, chunkMaxBytes: 8192 });
+    const config = loadConfig({});
+    expect(config).toMatchObject({ agent: 'demo', chunkFlushMs: 25, chunkMaxBytes: 8192, mcpServers: [] });
+    expect(config.agents.map((agent) => [agent.name, agent.provider])).toEqual([['demo', 'demo']]);
   });
 
   it('reads the openai agent’s settings', () => {
@@ -78,19 +80,28 @@ describe('agent configuration', () => {
       OPENAI_HEADERS: '{"api-key":"azure-key"}',
       OPENAI_SYSTEM_PROMPT: 'Line one.\\nLine two.',
     });
-    expect(config).toMatchObject({
-      agent: 'openai',
-      agents: ['openai'],
-      systemPrompts: { openai: 'Line one.\nLine two.' },
-      openai: { baseUrl: 'http://localhost:11434/v1', apiKey: undefined, model: 'llama3.2', timeoutMs: 5000, stallMs: 2000, headers: { 'api-key': 'azure-key' } },
+    expect(config.agent).toBe('openai');
+    expect(config.agents).toHaveLength(1);
+    expect(config.agents[0]).toMatchObject({
+      name: 'openai',
+      provider: 'openai',
+      systemPrompt: 'Line one.\nLine two.',
+      baseUrl: 'http://localhost:11434/v1',
+      apiKey: undefined,
+      model: 'llama3.2',
+      timeoutMs: 5000,
+      stallMs: 2000,
+      headers: { 'api-key': 'azure-key' },
+      tools: '*',
+      maxToolSteps: 5,
     });
   });
 
   it.each([
-    [{ AGENT: 'claude' }, /AGENT must name a built-in agent \(demo, openai\), got "claude"/],
+    [{ AGENT: 'claude' }, /AGENT or AGENTS names "claude", which is neither built in \(demo, openai, anthropic, google\) nor defined in AGENTS_CONFIG/],
     [{ AGENTS: 'openai', OPENAI_MODEL: 'm' }, /AGENTS must include the default agent AGENT=demo/],
     [{ AGENT: 'openai' }, /OPENAI_MODEL is required/],
-    [{ AGENT: 'openai', OPENAI_MODEL: 'gpt-4o-mini' }, /OPENAI_API_KEY is required for api\.openai\.com/],
+    [{ AGENT: 'openai', OPENAI_MODEL: 'gpt-4o-mini' }, /OPENAI_API_KEY is required by the openai agent on api\.openai\.com/],
     [{ AGENT: 'openai', OPENAI_MODEL: 'm', OPENAI_BASE_URL: 'localhost:11434' }, /OPENAI_BASE_URL must be an http\(s\) URL/],
     [{ AGENT: 'openai', OPENAI_MODEL: 'm', OPENAI_API_KEY: 'k', OPENAI_HEADERS: '["x"]' }, /OPENAI_HEADERS must be a JSON object/],
     [{ AGENT: 'openai', OPENAI_MODEL: 'm', OPENAI_API_KEY: 'k', OPENAI_HEADERS: '{"X-Bad":"a\\r\\nInjected: 1"}' }, /OPENAI_HEADERS must be a JSON object/],

@@ -1,3 +1,4 @@
+import type { MessagePart } from '../../../protocol/index.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConversationBusyError, type ConversationStore, type TurnStart } from '../../../server/stores/conversation-store.js';
@@ -37,12 +38,27 @@ export function defineConversationStoreContract(create: ConversationStoreFactory
       for (const message of conversation?.messages ?? []) expect(new Date(message.created_at).toISOString()).toBe(message.created_at);
     });
 
+    it('keeps the parts of a reply that took steps, in order, beside its text', async () => {
+      const { first, second } = await create({});
+      const conversationId = randomUUID();
+      const turn = newTurn(conversationId);
+      await first.beginTurn(turn);
+      const parts: MessagePart[] = [
+        { type: 'tool_call', tool_call_id: 'c1', name: 'search_products', arguments: { query: 'kettle', filters: {} } },
+        { type: 'tool_result', tool_call_id: 'c1', name: 'search_products', status: 'ok', content: '[{"name":"Aria"}]' },
+        { type: 'text', text: 'The Aria kettle.' },
+      ];
+      await second.endTurn(conversationId, turn.streamId, { content: 'The Aria kettle.', parts, status: 'completed' });
+      const reply = (await first.get(conversationId))?.messages.at(-1);
+      expect(reply).toMatchObject({ content: 'The Aria kettle.', status: 'completed', parts });
+    });
+
     it('records how a reply ended and gives the next turn the history before it', async () => {
       const { first, second } = await create({});
       const conversationId = randomUUID();
       const turn = newTurn(conversationId);
       await first.beginTurn(turn);
-      await second.endTurn(conversationId, turn.streamId, 'Hi there.', 'completed');
+      await second.endTurn(conversationId, turn.streamId, { content: 'Hi there.', status: 'completed' });
       const history = await second.beginTurn(newTurn(conversationId, { userMessage: 'and then?', owner: 'bob' }));
       expect(history).toMatchObject([
         { role: 'user', content: 'hello', status: 'completed' },
@@ -65,10 +81,10 @@ export function defineConversationStoreContract(create: ConversationStoreFactory
       const cancelled = newTurn(conversationId);
       await first.beginTurn(cancelled);
       // Quotes, a slash, non-ASCII, an emoji and a newline: the Redis store re-encodes the message in Lua.
-      await first.endTurn(conversationId, cancelled.streamId, 'Half a "line" / ünï 🎉\n', 'cancelled');
+      await first.endTurn(conversationId, cancelled.streamId, { content: 'Half a "line" / ünï 🎉\n', status: 'cancelled' });
       const failed = newTurn(conversationId);
       await first.beginTurn(failed);
-      await first.endTurn(conversationId, failed.streamId, '', 'error');
+      await first.endTurn(conversationId, failed.streamId, { content: '', status: 'error' });
       const messages = (await first.get(conversationId))?.messages ?? [];
       expect(messages.filter((message) => message.role === 'assistant').map((message) => [message.content, message.status])).toEqual([
         ['Half a "line" / ünï 🎉\n', 'cancelled'],
@@ -81,8 +97,8 @@ export function defineConversationStoreContract(create: ConversationStoreFactory
       const conversationId = randomUUID();
       const turn = newTurn(conversationId);
       await first.beginTurn(turn);
-      await second.endTurn(conversationId, turn.streamId, 'What was logged', 'error');
-      await first.endTurn(conversationId, turn.streamId, 'What was logged, and more', 'completed');
+      await second.endTurn(conversationId, turn.streamId, { content: 'What was logged', status: 'error' });
+      await first.endTurn(conversationId, turn.streamId, { content: 'What was logged, and more', status: 'completed' });
       const reply = (await first.get(conversationId))?.messages.at(-1);
       expect(reply).toMatchObject({ content: 'What was logged', status: 'error', stream_id: turn.streamId });
       expect(await second.beginTurn(newTurn(conversationId))).toHaveLength(2);
@@ -96,7 +112,7 @@ export function defineConversationStoreContract(create: ConversationStoreFactory
       await expect(second.beginTurn(newTurn(conversationId))).rejects.toBeInstanceOf(ConversationBusyError);
       await expect(first.beginTurn(newTurn(conversationId))).rejects.toBeInstanceOf(ConversationBusyError);
       expect((await first.get(conversationId))?.messages).toHaveLength(2);
-      await first.endTurn(conversationId, turn.streamId, 'done', 'completed');
+      await first.endTurn(conversationId, turn.streamId, { content: 'done', status: 'completed' });
       expect(await second.beginTurn(newTurn(conversationId))).toHaveLength(2);
     });
 
@@ -113,9 +129,9 @@ export function defineConversationStoreContract(create: ConversationStoreFactory
     it('ignores the end of a turn it does not know', async () => {
       const { first } = await create({});
       const conversationId = randomUUID();
-      await first.endTurn(randomUUID(), randomUUID(), 'lost', 'completed');
+      await first.endTurn(randomUUID(), randomUUID(), { content: 'lost', status: 'completed' });
       await first.beginTurn(newTurn(conversationId));
-      await first.endTurn(conversationId, randomUUID(), 'lost', 'completed');
+      await first.endTurn(conversationId, randomUUID(), { content: 'lost', status: 'completed' });
       expect((await first.get(conversationId))?.messages.map((message) => message.content)).toEqual(['hello', '']);
     });
 
@@ -124,7 +140,7 @@ export function defineConversationStoreContract(create: ConversationStoreFactory
       const conversationId = randomUUID();
       const turn = newTurn(conversationId);
       await first.beginTurn(turn);
-      await first.endTurn(conversationId, turn.streamId, 'bye', 'completed');
+      await first.endTurn(conversationId, turn.streamId, { content: 'bye', status: 'completed' });
       expect(await second.get(conversationId)).toBeDefined();
       await eventually(async () => expect(await second.get(conversationId)).toBeUndefined());
       expect(await second.beginTurn(newTurn(conversationId))).toEqual([]);

@@ -22,7 +22,7 @@ describe('MemoryConversationStore', () => {
   const idle = async (store: MemoryConversationStore, conversationId: string, owner = 'alice') => {
     const started = turn(conversationId, owner);
     await store.beginTurn(started);
-    await store.endTurn(conversationId, started.streamId, 'done', 'completed');
+    await store.endTurn(conversationId, started.streamId, { content: 'done', status: 'completed' });
   };
 
   it("at a user's bound drops that user's least recently active idle conversation, never a busy one nor another user's", async () => {
@@ -139,7 +139,7 @@ describe.skipIf(!redisAvailability().available || !canStartRedisServer())('Redis
       within(expect(promise).rejects.toBeInstanceOf(StoreUnavailableError), 5_000, `${what} hung instead of failing`);
     await fails(store.get(conversationId), 'get');
     await fails(store.beginTurn({ ...turn, streamId: randomUUID() }), 'beginTurn');
-    await fails(store.endTurn(conversationId, turn.streamId, 'x', 'completed'), 'endTurn');
+    await fails(store.endTurn(conversationId, turn.streamId, { content: 'x', status: 'completed' }), 'endTurn');
     await redis.restart();
     await eventually(async () => expect(await store.get(conversationId)).toBeUndefined(), 15_000);
     expect(await store.beginTurn({ ...turn, streamId: randomUUID() })).toEqual([]);

@@ -214,7 +214,7 @@ describe('WebSocket shutdown (a real child process)', () => {
     api.child.kill('SIGTERM');
     const events = await reading.events();
     expect(events.at(-1)).toMatchObject({ event: 'end', data: { status: 'completed' } });
-    expect(events.filter((event) => event.event === 'chunk').map((event) => (event.event === 'chunk' ? event.data.content : '')).join('')).toBe(demoReply('finish me'));
+    expect(events.filter((event) => event.event === 'chunk').map((event) => (event.event === 'chunk' && event.data.type === 'content' ? event.data.content : '')).join('')).toBe(demoReply('finish me'));
     expect((await reading.closed).code).toBe(1001);
     expect((await idle.closed).code).toBe(1001);
     expect((await api.exited).code).toBe(0);

@@ -1,7 +1,9 @@
+import type { SettingNames } from '../config.js';
 import { AGENT_FAILURE, AgentError } from './agent.js';
 
-/** Where the errors point a site owner: the API root in `OPENAI_BASE_URL`. */
-const CHECK_BASE_URL = 'check that OPENAI_BASE_URL is the root of an OpenAI-compatible API (it usually ends in /v1)';
+export type { SettingNames };
+
+const checkBaseUrl = (names: SettingNames) => `check that ${names.baseUrl} is the root of ${names.api}`;
 
 /** Replaces every occurrence of the secrets (the API key, the extra header values) in `text`. */
 export function redact(text: string, secrets: readonly string[]): string {
@@ -34,10 +36,10 @@ function messageOf(value: unknown): string | undefined {
 }
 
 /** The failure for an HTTP error status; `detail`, a redacted excerpt of the body, goes to the log only. */
-export function httpFailure(status: number, detail: string, retryAfterMs: number | undefined): AgentError {
+export function httpFailure(status: number, detail: string, retryAfterMs: number | undefined, names: SettingNames): AgentError {
   if (status === 401 || status === 403) {
     // The body is left out: providers echo the key they were given.
-    return new AgentError(`The model provider refused the API key (HTTP ${status}); check OPENAI_API_KEY and OPENAI_HEADERS on the server.`, AGENT_FAILURE.auth);
+    return new AgentError(`The model provider refused the API key (HTTP ${status}); check ${names.apiKey} and ${names.headers} on the server.`, AGENT_FAILURE.auth);
   }
   if (status === 429) {
     const when = retryAfterMs === undefined ? 'shortly' : `in ${Math.max(1, Math.ceil(retryAfterMs / 1000))} s`;
@@ -47,7 +49,7 @@ export function httpFailure(status: number, detail: string, retryAfterMs: number
   // The body stays in the log: a provider's 4xx can quote the request, system prompt included.
   const what = status === 404 ? 'does not know the model or the address' : 'rejected the request';
   return new AgentError(
-    `The model provider ${what} (HTTP ${status}); check OPENAI_MODEL, and ${CHECK_BASE_URL}. The server's log has the provider's reason.`,
+    `The model provider ${what} (HTTP ${status}); check ${names.model}, and ${checkBaseUrl(names)}. The server's log has the provider's reason.`,
     AGENT_FAILURE.rejected,
     detail,
   );
@@ -77,11 +79,11 @@ const CONNECT_CODES: Record<string, string> = {
 };
 
 /** The failure when the provider cannot be reached at all. */
-export function unreachable(err: unknown, baseUrl: string): AgentError {
+export function unreachable(err: unknown, baseUrl: string, names: SettingNames): AgentError {
   const code = errorCode(err);
   const why = code ? (CONNECT_CODES[code] ?? code) : 'network error';
   return new AgentError(
-    `Could not reach the model provider at ${new URL(baseUrl).origin} (${why}); check OPENAI_BASE_URL and that the server is running.`,
+    `Could not reach the model provider at ${new URL(baseUrl).origin} (${why}); check ${names.baseUrl} and that the server is running.`,
     AGENT_FAILURE.connection,
   );
 }
@@ -91,9 +93,9 @@ export function disconnected(): AgentError {
   return new AgentError('The model provider closed the connection before the reply was complete; try again.', AGENT_FAILURE.connection);
 }
 
-/** The failure for a response or an event that is not the Chat Completions streaming format. */
-export function malformed(what: string): AgentError {
-  return new AgentError(`The model provider sent ${what}, not a Chat Completions stream; ${CHECK_BASE_URL}.`, AGENT_FAILURE.malformed);
+/** The failure for a response or an event that is not the provider's streaming format. */
+export function malformed(what: string, names: SettingNames): AgentError {
+  return new AgentError(`The model provider sent ${what}, not a stream of its API; ${checkBaseUrl(names)}.`, AGENT_FAILURE.malformed);
 }
 
 /** The system error code (`ECONNREFUSED`…) behind a `fetch failed`, looking through causes and aggregated attempts. */
