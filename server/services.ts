@@ -14,6 +14,7 @@ import { StreamService } from './chat/stream-service.js';
 import type { ConversationStore } from './stores/conversation-store.js';
 import { createStores } from './stores/create-stores.js';
 import type { EventLog } from './stores/event-log.js';
+import { McpTools } from './tools/mcp-tools.js';
 
 /** Everything the routes share: configuration, auth, stores, the agents, and running jobs. */
 export interface Services {
@@ -42,6 +43,8 @@ export interface Services {
   messageLimit: RateLimit;
   /** Picks the agent for each message. */
   orchestrator: Orchestrator;
+  /** The MCP servers of `MCP_CONFIG` and their tools. */
+  tools: McpTools;
   /** Starts, resumes and stops streams, for both transports. */
   readonly streams: StreamService;
   /**
@@ -79,6 +82,19 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const openStreams = new OpenStreams({ perUser: config.maxConcurrentStreamsPerUser, perGuestAddress: config.maxConcurrentGuestStreamsPerIp, total: config.maxOpenStreams });
   const rateLimitCounters = stores.redis ? redisCounters(stores.redis) : memoryCounters;
   const messageLimit = messageRateLimit(config.rateLimitPerMinute, { counters: rateLimitCounters, log });
+  const tools = await McpTools.start(
+    config.mcpServers,
+    {
+      timeoutMs: config.toolTimeoutMs,
+      maxResultChars: config.toolResultMaxChars,
+      observe: (tool, status, seconds) => {
+        metrics.toolCalls.inc({ tool, status });
+        metrics.toolCallDuration.observe({ tool }, seconds);
+      },
+    },
+    log,
+  );
+  const toolSelections = new Map(config.agents.map((agent) => [agent.name, agent.tools]));
   const services: Services = {
     config,
     log,
@@ -108,7 +124,16 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
     rateLimitCounters,
     messageLimit,
-    orchestrator: createOrchestrator(config, log, { countFailure: (agent, reason) => metrics.agentFailures.inc({ agent, reason }) }, overrides.agent),
+    orchestrator: createOrchestrator(
+      config,
+      log,
+      {
+        countFailure: (agent, reason) => metrics.agentFailures.inc({ agent, reason }),
+        toolsFor: (agent) => tools.toolBoxFor(toolSelections.get(agent) ?? '*'),
+      },
+      overrides.agent,
+    ),
+    tools,
     // Made once the services exist, since it works with them; read-only from then on.
     get streams() {
       return streams;
@@ -129,7 +154,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       await Promise.all(jobs);
       // Readers still hold the last events (each job ended with a terminal one); let them write them.
       for (let waited = 0; openStreams.size > 0 && waited < READER_DRAIN_MS; waited += 10) await sleep(10);
-      await stores.close();
+      await Promise.all([stores.close(), tools.close()]);
     },
   };
   const streams = new StreamService(services);

@@ -54,6 +54,25 @@ export class Metrics {
     labelNames: ['agent', 'reason'] as const,
     registers: [this.registry],
   });
+  readonly toolCalls = new Counter({
+    name: 'tool_calls_total',
+    help: 'Tool calls that finished, by tool and status (ok or error).',
+    labelNames: ['tool', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly toolCallDuration = new Histogram({
+    name: 'tool_call_duration_seconds',
+    help: 'How long tool calls took, by tool.',
+    labelNames: ['tool'] as const,
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [this.registry],
+  });
+  readonly modelTokens = new Counter({
+    name: 'model_tokens_total',
+    help: 'Tokens models read and wrote, by agent and direction (input or output), as providers report them or estimated.',
+    labelNames: ['agent', 'direction'] as const,
+    registers: [this.registry],
+  });
   readonly wireBytes = new Counter({
     name: 'stream_chat_wire_bytes_total',
     help: 'Bytes written to client sockets by stream responses, by content encoding.',

@@ -14,7 +14,7 @@ export function conversationRoutes(services: Services): Router {
     }
     const view: ConversationView = {
       conversation_id: conversation.conversationId,
-      messages: conversation.messages.map(({ role, content, status, created_at, stream_id }) => ({ role, content, status, created_at, stream_id })),
+      messages: conversation.messages.map(({ role, content, status, created_at, stream_id, parts }) => ({ role, content, status, created_at, stream_id, ...(parts ? { parts } : {}) })),
     };
     res.set('Cache-Control', 'no-store').json(view);
   });

@@ -3,7 +3,11 @@ import { Router, type RequestHandler } from 'express';
 import { HttpError } from '../http/errors.js';
 import type { Services } from '../services.js';
 
-/** `GET /healthz` (the process is alive) and `GET /readyz` (ready to serve: not draining, stores reachable). */
+/**
+ * `GET /healthz` (the process is alive) and `GET /readyz` (ready to serve: not draining, stores
+ * reachable). With MCP servers configured, `/readyz` also lists each one's state; one that is
+ * down does not make the instance unready — the chat goes on without its tools.
+ */
 export function healthRoutes(services: Services): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
@@ -12,7 +16,11 @@ export function healthRoutes(services: Services): Router {
   router.get('/readyz', async (_req, res) => {
     const ready = await services.ready();
     const status = ready ? 'ready' : services.draining ? 'draining' : 'store_unavailable';
-    res.status(ready ? 200 : 503).set('Cache-Control', 'no-store').json({ status });
+    const mcp = services.tools.status();
+    res
+      .status(ready ? 200 : 503)
+      .set('Cache-Control', 'no-store')
+      .json(mcp.length > 0 ? { status, mcp_servers: mcp } : { status });
   });
   return router;
 }

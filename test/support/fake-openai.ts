@@ -9,7 +9,7 @@ export const FAKE_API_KEY = 'sk-test-4f9c2e7a1b';
 export interface FakeRequest {
   headers: IncomingHttpHeaders;
   /** The parsed JSON body. */
-  body: { model?: string; stream?: boolean; messages?: { role: string; content: string }[] };
+  body: { model?: string; stream?: boolean; messages?: { role: string; content: unknown; tool_call_id?: string }[]; tools?: { function?: { name: string }; name?: string }[] };
   /** `performance.now()` when the request arrived. */
   receivedAt: number;
   /** Resolves with `performance.now()` when the request's TCP connection closes. */
@@ -56,10 +56,32 @@ async function pause(ms: number, gone: AbortSignal): Promise<boolean> {
   }
 }
 
+/** The text of the newest tool result in a Chat Completions request: what the model was told a tool answered. */
+export function lastToolResult(request: FakeRequest): string | undefined {
+  const message = request.body.messages?.findLast((each) => each.role === 'tool');
+  return typeof message?.content === 'string' ? message.content : undefined;
+}
+
+/** A tool the scripted model calls, and how it answers once it has the result. */
+export interface ScriptedToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
+  /** The answer's tokens, made from the tool's result. */
+  answer: (result: string) => string[];
+}
+
+/** Usage as Chat Completions reports it, in a last chunk with no choices. */
+function usageEvent(input: number, output: number): string {
+  return `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: input, completion_tokens: output, total_tokens: input + output } })}\n\n`;
+}
+
 /** Behaviours for {@link FakeOpenAI.use}. */
 export const behave = {
   /** Streams `tokens` as deltas, `delayMs` apart, then `finish_reason` and `[DONE]`. */
-  reply(tokens: string[], { delayMs = 0, finishReason = 'stop', done = true }: { delayMs?: number; finishReason?: string | null; done?: boolean } = {}): Behaviour {
+  reply(
+    tokens: string[],
+    { delayMs = 0, finishReason = 'stop', done = true, usage }: { delayMs?: number; finishReason?: string | null; done?: boolean; usage?: { input: number; output: number } } = {},
+  ): Behaviour {
     return async ({ res, request, gone }) => {
       openStream(res);
       res.write(`data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] })}\n\n`);
@@ -69,8 +91,33 @@ export const behave = {
         res.write(completionEvent(token));
       }
       if (finishReason !== null) res.write(completionEvent(null, finishReason));
+      if (usage) res.write(usageEvent(usage.input, usage.output));
       if (done) res.write('data: [DONE]\n\n');
       res.end();
+    };
+  },
+
+  /**
+   * A model that calls a tool, then answers with its result: a request with no tool result gets
+   * the call as `tool_calls` deltas (the arguments split across them), `finish_reason
+   * "tool_calls"` and the usage; one with a result gets `call.answer(result)`. With `holdMs`, the
+   * call's arguments stop half-way that long (a cut in the middle of a tool call).
+   */
+  toolCall(call: ScriptedToolCall, { holdMs = 0 }: { holdMs?: number } = {}): Behaviour {
+    return async (exchange) => {
+      const result = lastToolResult(exchange.request);
+      if (result !== undefined) return behave.reply(call.answer(result), { usage: { input: 40, output: 12 } })(exchange);
+      const { res, gone } = exchange;
+      openStream(res);
+      const delta = (toolCall: Record<string, unknown>) =>
+        `data: ${JSON.stringify({ id: 'chatcmpl-fake', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, ...toolCall }] }, finish_reason: null }] })}\n\n`;
+      const json = JSON.stringify(call.arguments);
+      const half = Math.ceil(json.length / 2);
+      res.write(delta({ id: 'call_fake_1', type: 'function', function: { name: call.name, arguments: '' } }));
+      res.write(delta({ function: { arguments: json.slice(0, half) } }));
+      if (!(await pause(holdMs, gone))) return;
+      res.write(delta({ function: { arguments: json.slice(half) } }));
+      res.end(`${completionEvent(null, 'tool_calls')}${usageEvent(30, 9)}data: [DONE]\n\n`);
     };
   },
 
@@ -130,9 +177,10 @@ export const behave = {
 };
 
 /**
- * A local OpenAI-compatible Chat Completions server: a real HTTP server on a free port that
- * answers `POST /v1/chat/completions` with the scripted {@link Behaviour}, and records every
- * request and when its connection closed.
+ * A local model server: a real HTTP server on a free port that answers `POST
+ * /v1/chat/completions` (OpenAI-compatible) and `POST /v1/messages` (Anthropic, see
+ * fake-anthropic.ts) with the scripted {@link Behaviour}, and records every request and when its
+ * connection closed.
  */
 export class FakeOpenAI {
   /** Every request, oldest first. */
@@ -172,6 +220,11 @@ export class FakeOpenAI {
     return { AGENT: 'openai', OPENAI_BASE_URL: this.url, OPENAI_API_KEY: FAKE_API_KEY, OPENAI_MODEL: 'test-model', CHUNK_FLUSH_MS: '25', ...extra };
   }
 
+  /** The environment that points the API's `anthropic` agent at this fake, plus `extra`. */
+  anthropicEnv(extra: Record<string, string> = {}): Record<string, string> {
+    return { AGENT: 'anthropic', ANTHROPIC_BASE_URL: this.url, ANTHROPIC_API_KEY: FAKE_API_KEY, ANTHROPIC_MODEL: 'test-claude', CHUNK_FLUSH_MS: '25', ...extra };
+  }
+
   /** The newest request. */
   get last(): FakeRequest {
     const request = this.requests.at(-1);
@@ -191,7 +244,7 @@ export class FakeOpenAI {
     for await (const chunk of req) chunks.push(chunk);
     const request: FakeRequest = { headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}'), receivedAt, socketClosed, sent: [] };
     this.requests.push(request);
-    if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
+    if (req.method !== 'POST' || (req.url !== '/v1/chat/completions' && req.url !== '/v1/messages')) {
       res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${req.method} ${req.url}` } }));
       return;
     }

@@ -38,7 +38,10 @@ export async function readAllEvents(res: Response): Promise<SseMessage[]> {
 export function replyText(events: SseMessage[]): string {
   return events
     .filter((event) => event.event === 'chunk')
-    .map((event) => (JSON.parse(event.data) as { content: string }).content)
+    .map((event) => JSON.parse(event.data) as { type?: string; content: string })
+    // Steps (tool calls and results, reasoning, sources) are not the reply's text.
+    .filter((chunk) => chunk.type === undefined || chunk.type === 'content')
+    .map((chunk) => chunk.content)
     .join('');
 }
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoReply } from '../../../server/agents/demo-agent.js';
 import { loadConfig } from '../../../server/config.js';
@@ -109,5 +112,43 @@ describe('agent configuration', () => {
     [{ CHUNK_MAX_BYTES: '0' }, /CHUNK_MAX_BYTES must be a whole number from 1/],
   ])('refuses a bad setting, saying what to set (%#)', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
+describe('AGENTS_CONFIG and MCP_CONFIG', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ngx-config-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, json: unknown) => {
+    const path = join(dir, name);
+    writeFileSync(path, typeof json === 'string' ? json : JSON.stringify(json));
+    return path;
+  };
+
+  it('defines named agents with their provider, model, prompt, tools and limits', () => {
+    const path = file('agents.json', {
+      agents: { support: { provider: 'anthropic', model: 'claude-x', api_key_env: 'SUPPORT_KEY', system_prompt: 'Be kind.', tools: ['shop/search_products'], max_tool_steps: 2 } },
+    });
+    const config = loadConfig({ AGENT: 'support', AGENTS: 'support,demo', AGENTS_CONFIG: path, SUPPORT_KEY: 'k' });
+    expect(config.agents[0]).toMatchObject({ name: 'support', provider: 'anthropic', model: 'claude-x', apiKey: 'k', baseUrl: 'https://api.anthropic.com/v1', systemPrompt: 'Be kind.', tools: ['shop/search_products'], maxToolSteps: 2 });
+    expect(config.agents[1]).toMatchObject({ name: 'demo', provider: 'demo' });
+  });
+
+  it('reads MCP servers over stdio and Streamable HTTP', () => {
+    const path = file('mcp.json', { mcpServers: { files: { command: 'npx', args: ['-y', 'x'], env: { A: '1' } }, remote: { url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer t' } } } });
+    expect(loadConfig({ MCP_CONFIG: path }).mcpServers).toEqual([
+      { name: 'files', transport: 'stdio', command: 'npx', args: ['-y', 'x'], env: { A: '1' }, cwd: undefined },
+      { name: 'remote', transport: 'http', url: 'https://mcp.example.com/mcp', headers: { Authorization: 'Bearer t' } },
+    ]);
+  });
+
+  it.each([
+    [() => ({ AGENTS_CONFIG: file('bad.json', '{') }), /AGENTS_CONFIG: cannot read .*bad\.json as JSON/],
+    [() => ({ AGENT: 'x', AGENTS_CONFIG: file('no-model.json', { agents: { x: { provider: 'openai' } } }) }), /AGENTS_CONFIG: agent "x" in AGENTS_CONFIG needs a "model"/],
+    [() => ({ AGENT: 'x', AGENTS_CONFIG: file('no-key.json', { agents: { x: { provider: 'google', model: 'g', api_key_env: 'NOPE_KEY' } } }) }), /reads its key from NOPE_KEY, which is not set/],
+    [() => ({ AGENTS_CONFIG: file('provider.json', { agents: { x: { provider: 'cohere' } } }) }), /AGENTS_CONFIG: .*provider\.json at agents\.x\.provider/],
+    [() => ({ MCP_CONFIG: file('mcp-bad.json', { mcpServers: { s: { command: 'x', url: 'http://a' } } }) }), /MCP_CONFIG: .*mcp-bad\.json at mcpServers\.s/],
+    [() => ({ MCP_CONFIG: join(dir, 'missing.json') }), /MCP_CONFIG: cannot read .*missing\.json as JSON/],
+  ])('refuses a bad file, naming the variable (%#)', (env, message) => {
+    expect(() => loadConfig(env())).toThrow(message);
   });
 });
