@@ -2,7 +2,12 @@
  * What `npm start` reads from the environment, and the environment it gives the API.
  */
 
+import { fileURLToPath } from 'node:url';
+
 type Env = Record<string, string | undefined>;
+
+/** The `MCP_CONFIG` of the demo: the shop catalogue's MCP server (demo/shop/), which the demo agent calls. */
+export const DEMO_MCP_CONFIG = fileURLToPath(new URL('../shop/mcp-servers.json', import.meta.url));
 
 /** The three ports of `npm start`, with the variable that sets each. */
 export interface DemoPorts {
@@ -48,13 +53,15 @@ export function readDemoPorts(env: Env = process.env): DemoPorts {
 /**
  * The API's environment under `npm start`: the caller's (so `AGENT=openai npm start` works),
  * with `PORT`, and the allowed demo site's origin added to `ALLOWED_ORIGINS` — which replaces
- * the development default of every `http://localhost:*`, so the refused site really is refused.
+ * the development default of every `http://localhost:*`, so the refused site really is refused;
+ * and, unless the caller names other MCP servers, the demo shop's catalogue in `MCP_CONFIG`.
  */
 export function demoApiEnv(apiPort: number, allowedOrigin: string, env: Env = process.env): Record<string, string> {
   const result: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (value !== undefined) result[name] = value;
   const extra = env.ALLOWED_ORIGINS?.trim();
   result.PORT = String(apiPort);
+  if (!env.MCP_CONFIG?.trim()) result.MCP_CONFIG = DEMO_MCP_CONFIG;
   result.ALLOWED_ORIGINS = extra ? `${allowedOrigin},${extra}` : allowedOrigin;
   return result;
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Agent, AgentInput } from './agent.js';
+import { CHUNK_TYPE } from '../../protocol/index.js';
+import type { ToolOutcome } from '../tools/tool-box.js';
+import type { Agent, AgentInput, AgentOutput } from './agent.js';
 
 const OPENINGS = [
   'Thanks for your message!',
@@ -45,7 +47,41 @@ export function wordPieces(text: string): string[] {
   return text.match(/\s*\S+|\s+$/g) ?? [];
 }
 
-/** The built-in agent: streams {@link demoReply} in word-sized pieces `delayMs` apart. */
+/** A tool call the demo agent makes for a message about the demo shop. */
+export interface ShopCall {
+  name: 'search_products' | 'get_order_status';
+  arguments: Record<string, string>;
+}
+
+const ORDER = /\border\b[^0-9]{0,20}#?(\d{3,10})\b/i;
+const PRODUCTS = /\b(products?|catalog(ue)?|shoes?|boots?|runners?|jackets?|socks?|bags?|packs?|backpacks?|bottles?|in stock|prices?)\b/i;
+
+/**
+ * The demo shop's tool a message calls for, if any: `get_order_status` when it names an order
+ * number ("where is order 1042?"), `search_products` when it asks about products ("do you have
+ * running shoes?"), with the message as the query.
+ */
+export function shopCall(message: string): ShopCall | undefined {
+  const order = ORDER.exec(message);
+  if (order) return { name: 'get_order_status', arguments: { order_id: order[1] } };
+  if (PRODUCTS.test(message)) return { name: 'search_products', arguments: { query: message.trim().replace(/[?!.]+$/, '').slice(0, 200) } };
+  return undefined;
+}
+
+/** The demo agent's answer once its tool has answered: the result, framed. */
+export function shopReply(call: ShopCall, outcome: ToolOutcome): string {
+  if (outcome.status === 'error') return `I asked the shop, and it said: ${outcome.content}`;
+  if (call.name === 'get_order_status') return `${outcome.content}\n\nAsk me about another order, or about our products.`;
+  return `Here is what the catalogue has for "${call.arguments.query}":\n\n${outcome.content}\n\nAsk me about an order too, e.g. *where is order 1042?*`;
+}
+
+/**
+ * The built-in agent: streams {@link demoReply} in word-sized pieces `delayMs` apart. When a
+ * message asks about the demo shop's products or an order and it has the shop's tools (the demo
+ * catalogue's MCP server, which `npm start` configures), it calls the tool first — a `tool_call`
+ * and a `tool_result` step — and answers from the result. Still deterministic: the same message
+ * gets the same steps and the same reply.
+ */
 export class DemoAgent implements Agent {
   /**
    * @param delayMs Pause between pieces, in ms (`DEMO_TOKEN_DELAY_MS`).
@@ -56,9 +92,20 @@ export class DemoAgent implements Agent {
     readonly name = 'demo',
   ) {}
 
-  async *reply({ messages, signal }: AgentInput): AsyncIterable<string> {
+  async *reply({ messages, signal, tools }: AgentInput): AsyncIterable<AgentOutput> {
     const question = messages.at(-1)?.content ?? '';
-    for (const piece of wordPieces(demoReply(question))) {
+    const call = shopCall(question);
+    const tool = call && tools?.get(call.name);
+    let text = demoReply(question);
+    if (call && tool) {
+      const id = `call_${createHash('sha256').update(question).digest('hex').slice(0, 12)}`;
+      yield { type: CHUNK_TYPE.toolCall, tool_call_id: id, name: tool.name, ...(tool.title ? { title: tool.title } : {}), arguments: call.arguments };
+      const outcome = await tool.call(call.arguments, signal);
+      signal.throwIfAborted();
+      yield { type: CHUNK_TYPE.toolResult, tool_call_id: id, name: tool.name, ...outcome };
+      text = shopReply(call, outcome);
+    }
+    for (const piece of wordPieces(text)) {
       if (this.delayMs > 0) await sleep(this.delayMs, undefined, { signal });
       signal.throwIfAborted();
       yield piece;

@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { readJsonFile } from './json-file.js';
 
@@ -27,7 +28,7 @@ export function readMcpServers(path: string): McpServerDefinition[] {
   const file = readJsonFile('MCP_CONFIG', path, MCP_FILE, 'each server is {"command", "args", "env"} or {"url", "headers"}, named with letters, digits, - and _.');
   return Object.entries(file.mcpServers).map(([name, server]) =>
     'command' in server
-      ? { name, transport: 'stdio', command: server.command, args: server.args ?? [], env: server.env ?? {}, cwd: server.cwd }
+      ? { name, transport: 'stdio', command: server.command, args: server.args ?? [], env: server.env ?? {}, cwd: server.cwd === undefined ? undefined : resolve(dirname(path), server.cwd) }
       : { name, transport: 'http', url: server.url, headers: server.headers ?? {} },
   );
 }

@@ -45,7 +45,7 @@ describe('the strict-CSP demo page', () => {
     expect(response?.headers()['content-security-policy']).toBe(`default-src 'self'; script-src 'self' ${api}; style-src 'self'; connect-src ${api}`);
 
     const chat = '#order-help-chat';
-    const message = 'Where is my order KC-20417?';
+    const message = 'How do I restyle the chat?';
     await sendInWidget(page, message, chat);
     expect((await waitForReply(page, 'completed', chat)).text).toBe(demoReply(message));
     const rendered = await renderedReply(page, chat);
