@@ -57,10 +57,15 @@ export interface ToolResultStep {
   content: string;
 }
 
-/** A piece of the model's reasoning, for models that stream it (when the agent enables it). */
+/**
+ * The model's reasoning, for models that stream it (when the agent enables it): gathered into
+ * one step, sent when the reasoning ends, before whatever follows it.
+ */
 export interface ReasoningStep {
   type: typeof CHUNK_TYPE.reasoning;
   content: string;
+  /** How long the model reasoned, in whole seconds ("Thought for N s"). */
+  seconds?: number;
 }
 
 /** A source the model cites, when the provider returns them. */

@@ -4,6 +4,7 @@ import { CHAT_STATUS, MESSAGE_STATUS, type ChatStatus, type MessageStatus } from
 import { CopyButtonsController } from './controllers/copy-buttons-controller.js';
 import { announceIn } from './render/live-region.js';
 import { markdownStyles } from './render/markdown.styles.js';
+import { replyStepsStyles } from './render/reply-steps.styles.js';
 import { SessionStore } from './api/session-store.js';
 import { resolveStrings, type NgxChatStrings } from './render/strings.js';
 import { ICONS, renderLauncher, renderMessage } from './render/templates.js';
@@ -47,6 +48,9 @@ export interface NgxChatMessage {
  * @csspart character-count - The count of characters near the API's limit (`1600 / 2000`).
  * @csspart launcher - The floating button of launcher mode.
  * @csspart unread-badge - On the launcher: the number of replies that arrived while the panel was closed.
+ * @csspart tool-step - In a reply: one tool call ("Searching products…", then ✓ or ✗), a `<details>` that opens to its arguments and result.
+ * @csspart reasoning - In a reply: the model's reasoning, folded under "Thought for N s".
+ * @csspart sources - Under a reply: the links to the sources it cites.
  *
  * @cssproperty [--ngx-chat-font-family=system-ui, sans-serif] - Font of everything but code.
  * @cssproperty [--ngx-chat-code-font-family=ui-monospace, monospace] - Font of code.
@@ -83,7 +87,7 @@ export interface NgxChatMessage {
  * @event {NgxChatStatusEvent} ngx-chat-status - `event.status` changed: `connecting`, `streaming`, `reconnecting` or `idle`.
  */
 export class NgxChat extends LitElement {
-  static override styles = [ngxChatStyles, markdownStyles];
+  static override styles = [ngxChatStyles, markdownStyles, replyStepsStyles];
 
   static override properties = {
     apiUrl: { attribute: 'api-url' },

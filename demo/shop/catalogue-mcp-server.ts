@@ -6,14 +6,14 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { z } from 'zod';
 import { findOrder, orderSentence, productLine, searchProducts } from './catalogue.js';
 
-const server = new McpServer({ name: 'ngx-chat-demo-shop', version: '1.0.0' });
+const server = new McpServer({ name: 'kettle-and-crema-catalogue', version: '1.0.0' });
 
 server.registerTool(
   'search_products',
   {
     title: 'Search products',
     description: "Searches the shop's catalogue by name, category or SKU; answers one Markdown line per product, with its price and stock.",
-    inputSchema: { query: z.string().max(200).describe('Words to look for, e.g. "running shoes"; empty for the whole catalogue') },
+    inputSchema: { query: z.string().max(200).describe('Words to look for, e.g. "grinder"; empty for the whole catalogue') },
     annotations: { readOnlyHint: true, openWorldHint: false },
   },
   async ({ query }) => {
@@ -28,12 +28,12 @@ server.registerTool(
   {
     title: 'Get order status',
     description: 'Tells where an order is: processing, shipped, delivered or cancelled, with its items and date.',
-    inputSchema: { order_id: z.string().max(20).describe('The order number, e.g. "1042"') },
+    inputSchema: { order_id: z.string().max(20).describe('The order number, e.g. "KC-20417"') },
     annotations: { readOnlyHint: true, openWorldHint: false },
   },
   async ({ order_id }) => {
     const order = findOrder(order_id);
-    if (!order) return { content: [{ type: 'text', text: `There is no order ${order_id}; orders 1042 to 1045 exist in the demo.` }], isError: true };
+    if (!order) return { content: [{ type: 'text', text: `There is no order ${order_id}; the demo has orders KC-20417 to KC-20420.` }], isError: true };
     return { content: [{ type: 'text', text: orderSentence(order) }] };
   },
 );

@@ -4,7 +4,7 @@ export interface Product {
   sku: string;
   name: string;
   category: string;
-  price_eur: number;
+  price_usd: number;
   in_stock: number;
 }
 
@@ -12,31 +12,32 @@ export interface Order {
   order_id: string;
   status: 'processing' | 'shipped' | 'delivered' | 'cancelled';
   items: string[];
-  /** ISO date it shipped or is expected. */
+  /** ISO date it shipped, arrived or is expected. */
   date: string;
   carrier?: string;
 }
 
+/** Kettle & Crema's shelves: what the demo pages show, and a little more. */
 export const PRODUCTS: readonly Product[] = [
-  { sku: 'TR-200', name: 'Trail Runner 2', category: 'shoes', price_eur: 89, in_stock: 12 },
-  { sku: 'CR-110', name: 'City Runner', category: 'shoes', price_eur: 69, in_stock: 0 },
-  { sku: 'HB-300', name: 'Hiking Boot 300', category: 'shoes', price_eur: 129, in_stock: 4 },
-  { sku: 'RJ-050', name: 'Rain Jacket', category: 'jackets', price_eur: 99, in_stock: 7 },
-  { sku: 'DJ-070', name: 'Down Jacket', category: 'jackets', price_eur: 179, in_stock: 2 },
-  { sku: 'SK-010', name: 'Merino Socks (3 pairs)', category: 'socks', price_eur: 24, in_stock: 40 },
-  { sku: 'BP-220', name: 'Day Pack 22 L', category: 'bags', price_eur: 59, in_stock: 9 },
-  { sku: 'BT-075', name: 'Water Bottle 0.75 L', category: 'accessories', price_eur: 15, in_stock: 31 },
+  { sku: 'KC-ARIA', name: 'Aria Pour-Over Kettle', category: 'kettles', price_usd: 89, in_stock: 14 },
+  { sku: 'KC-ARIA-W', name: 'Aria Kettle, walnut handle', category: 'kettles', price_usd: 99, in_stock: 0 },
+  { sku: 'KC-GRIND', name: 'Hand grinder', category: 'grinders', price_usd: 129, in_stock: 6 },
+  { sku: 'KC-SCALE', name: 'Brew scale', category: 'scales', price_usd: 49, in_stock: 22 },
+  { sku: 'KC-FILT', name: 'Paper filters (100)', category: 'filters', price_usd: 8, in_stock: 140 },
+  { sku: 'KC-V60', name: 'V60 dripper, ceramic', category: 'drippers', price_usd: 32, in_stock: 9 },
+  { sku: 'KC-BEAN', name: 'House espresso beans, 1 kg', category: 'coffee beans', price_usd: 34, in_stock: 30 },
+  { sku: 'KC-MILK', name: 'Milk frother', category: 'accessories', price_usd: 39, in_stock: 3 },
 ];
 
 export const ORDERS: readonly Order[] = [
-  { order_id: '1042', status: 'shipped', items: ['TR-200'], date: '2026-12-01', carrier: 'DHL' },
-  { order_id: '1043', status: 'processing', items: ['RJ-050', 'SK-010'], date: '2026-12-04' },
-  { order_id: '1044', status: 'delivered', items: ['BP-220'], date: '2026-11-28', carrier: 'UPS' },
-  { order_id: '1045', status: 'cancelled', items: ['DJ-070'], date: '2026-11-30' },
+  { order_id: 'KC-20417', status: 'delivered', items: ['KC-ARIA'], date: '2026-03-14', carrier: 'Royal Mail Tracked 48' },
+  { order_id: 'KC-20418', status: 'shipped', items: ['KC-GRIND', 'KC-FILT'], date: '2026-12-01', carrier: 'DPD' },
+  { order_id: 'KC-20419', status: 'processing', items: ['KC-SCALE'], date: '2026-12-04' },
+  { order_id: 'KC-20420', status: 'cancelled', items: ['KC-MILK'], date: '2026-11-30' },
 ];
 
 /** Words too common to search by. */
-const STOP_WORDS = new Set(['a', 'an', 'the', 'do', 'you', 'have', 'any', 'what', 'which', 'show', 'me', 'find', 'for', 'in', 'is', 'are', 'of', 'some', 'your', 'products', 'product', 'sell', 'stock']);
+const STOP_WORDS = new Set(['a', 'an', 'the', 'do', 'you', 'have', 'any', 'what', 'which', 'show', 'me', 'find', 'for', 'in', 'is', 'are', 'of', 'some', 'your', 'products', 'product', 'sell', 'stock', 'how', 'much', 'does', 'cost', 'price', 'prices', 'there', 'can', 'buy', 'get']);
 
 /** The products whose name, category or SKU matches a word of `query`; all of them for an empty query. */
 export function searchProducts(query: string): Product[] {
@@ -52,15 +53,16 @@ export function searchProducts(query: string): Product[] {
   });
 }
 
+/** The order numbered `orderId`, written `KC-20417`, `#KC-20417` or `20417`. */
 export function findOrder(orderId: string): Order | undefined {
-  const id = orderId.replace(/^#/, '').trim();
-  return ORDERS.find((order) => order.order_id === id);
+  const digits = orderId.replace(/^#?(KC-)?/i, '').trim();
+  return ORDERS.find((order) => order.order_id === `KC-${digits}`);
 }
 
 /** A product as one line of Markdown. */
 export function productLine(product: Product): string {
   const stock = product.in_stock > 0 ? `${product.in_stock} in stock` : 'out of stock';
-  return `- **${product.name}** (${product.sku}): €${product.price_eur}, ${stock}`;
+  return `- **${product.name}** (${product.sku}): $${product.price_usd}, ${stock}`;
 }
 
 /** An order's status as a sentence. */

@@ -53,13 +53,13 @@ export interface ShopCall {
   arguments: Record<string, string>;
 }
 
-const ORDER = /\border\b[^0-9]{0,20}#?(\d{3,10})\b/i;
-const PRODUCTS = /\b(products?|catalog(ue)?|shoes?|boots?|runners?|jackets?|socks?|bags?|packs?|backpacks?|bottles?|in stock|prices?)\b/i;
+const ORDER = /\border\b[^0-9]{0,20}?#?((?:KC-)?\d{3,10})\b/i;
+const PRODUCTS = /\b(products?|catalog(ue)?|kettles?|grinders?|scales?|filters?|drippers?|beans|frothers?|in stock|prices?|sell)\b/i;
 
 /**
  * The demo shop's tool a message calls for, if any: `get_order_status` when it names an order
- * number ("where is order 1042?"), `search_products` when it asks about products ("do you have
- * running shoes?"), with the message as the query.
+ * number ("where is order KC-20418?"), `search_products` when it asks about products ("do you
+ * sell grinders?"), with the message as the query.
  */
 export function shopCall(message: string): ShopCall | undefined {
   const order = ORDER.exec(message);
@@ -72,7 +72,7 @@ export function shopCall(message: string): ShopCall | undefined {
 export function shopReply(call: ShopCall, outcome: ToolOutcome): string {
   if (outcome.status === 'error') return `I asked the shop, and it said: ${outcome.content}`;
   if (call.name === 'get_order_status') return `${outcome.content}\n\nAsk me about another order, or about our products.`;
-  return `Here is what the catalogue has for "${call.arguments.query}":\n\n${outcome.content}\n\nAsk me about an order too, e.g. *where is order 1042?*`;
+  return `Here is what the catalogue has for "${call.arguments.query}":\n\n${outcome.content}\n\nAsk me about an order too, e.g. *where is order KC-20418?*`;
 }
 
 /**

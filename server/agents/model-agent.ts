@@ -134,12 +134,14 @@ function agentErrorIn(err: unknown, depth = 0): AgentError | undefined {
 /** Reasoning deltas gathered into one `reasoning` step, yielded before whatever follows them. */
 class ReasoningText {
   private text = '';
+  private startedAt = 0;
   add(delta: string): void {
+    if (this.text === '') this.startedAt = performance.now();
     this.text += delta;
   }
   take(): ReplyStep | undefined {
     if (this.text === '') return undefined;
-    const step: ReplyStep = { type: CHUNK_TYPE.reasoning, content: this.text };
+    const step: ReplyStep = { type: CHUNK_TYPE.reasoning, content: this.text, seconds: Math.round((performance.now() - this.startedAt) / 1000) };
     this.text = '';
     return step;
   }

@@ -29,6 +29,14 @@ const replyDone: Prepare = async (page) => {
   await chatInWidget(page);
   await waitForReply(page, 'completed');
 };
+/** A reply that searched the demo catalogue, its tool row opened to the arguments and result. */
+const toolStepOpen: Prepare = async (page) => {
+  const launcher = page.locator('ngx-chat[mode="launcher"] [part~="launcher"]');
+  if ((await launcher.count()) > 0) await launcher.click();
+  await sendInWidget(page, 'Which kettles do you sell?');
+  await waitForReply(page, 'completed');
+  await page.locator('ngx-chat [part="tool-step"] summary').click();
+};
 const replyRefused: Prepare = async (page) => {
   await chatInWidget(page);
   await waitForReply(page, 'error');
@@ -63,6 +71,7 @@ describe('every demo page under axe-core, WCAG 2.2 AA', () => {
 
   const pages: [string, () => string, Prepare][] = [
     ['the shop (launcher)', () => `${stack.sites.allowedUrl}/`, replyDone],
+    ['the shop with a catalogue search opened', () => `${stack.sites.allowedUrl}/`, toolStepOpen],
     ['the themed page (inline, dark)', () => `${stack.sites.allowedUrl}/theming.html`, replyDone],
     ['the strict-CSP page', () => `${stack.sites.allowedUrl}/csp.html`, replyDone],
     ['the React example', () => `${stack.sites.allowedUrl}/react/`, signInThenChat],

@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { demoReply } from '../../server/agents/demo-agent.js';
 import type { NgxChat } from '../../widget/ngx-chat.js';
-import { VIEWPORT, launchChromium, saveScreenshot } from './support/browser.js';
-import { startDemoStack, type DemoStack } from './support/demo-stack.js';
+import { saveScreenshot } from './support/browser.js';
+import { useDemoInBrowser } from './support/demo-in-browser.js';
 import { occurrences, openLauncher, renderedLines, renderedReply, sendInWidget, waitForReply } from './support/widget-page.js';
 
 /** Every line of the demo agent's reply to `message` shows exactly once in the last bubble. */
@@ -13,28 +13,11 @@ async function expectRenderedOnce(page: Page, message: string, selector = 'ngx-c
 }
 
 describe('the allowed demo site (in ALLOWED_ORIGINS)', () => {
-  let stack: DemoStack;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    // Slow enough to act in the middle of a reply (about 2 s each).
-    stack = await startDemoStack({ DEMO_TOKEN_DELAY_MS: '40' });
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
-  beforeEach(async () => {
-    context = await browser.newContext({ viewport: VIEWPORT });
-    page = await context.newPage();
-    stack.resetTraffic();
-  });
-  afterEach(() => context.close());
+  // Slow enough to act in the middle of a reply (about 2 s each).
+  const demo = useDemoInBrowser({ DEMO_TOKEN_DELAY_MS: '40' });
 
   it('chats through the launcher with the script tag from the API: the full reply, rendered', async () => {
+    const { page, stack } = demo;
     const widgetRequests: string[] = [];
     page.on('request', (request) => {
       if (request.url().includes('/widget/ngx-chat')) widgetRequests.push(request.url());
@@ -42,7 +25,7 @@ describe('the allowed demo site (in ALLOWED_ORIGINS)', () => {
     await page.goto(`${stack.sites.allowedUrl}/`);
     expect(widgetRequests).toEqual([`${stack.apiUrl}/widget/ngx-chat.js`]);
     await openLauncher(page);
-    const message = 'Does the Aria kettle work on induction?';
+    const message = 'Does the Aria work on induction hobs?';
     await sendInWidget(page, message);
 
     expect((await waitForReply(page, 'completed')).text).toBe(demoReply(message));
@@ -52,6 +35,7 @@ describe('the allowed demo site (in ALLOWED_ORIGINS)', () => {
   });
 
   it('completes a reply whose connection the server cut mid-reply, with no text lost or repeated', async () => {
+    const { page, stack } = demo;
     await page.goto(`${stack.sites.allowedUrl}/`);
     await openLauncher(page);
     const message = 'Tell me about the walnut handle.';
@@ -67,6 +51,7 @@ describe('the allowed demo site (in ALLOWED_ORIGINS)', () => {
   });
 
   it('resumes a reply after a reload in the middle of it', async () => {
+    const { page, stack } = demo;
     await page.goto(`${stack.sites.allowedUrl}/`);
     await openLauncher(page);
     const message = 'What is the warranty?';
@@ -85,6 +70,7 @@ describe('the allowed demo site (in ALLOWED_ORIGINS)', () => {
   });
 
   it('shows the inline instance themed by the product team (custom properties, parts, dark)', async () => {
+    const { page, stack } = demo;
     await page.goto(`${stack.sites.allowedUrl}/theming.html`);
     const chat = '#brew-lab-chat';
     const message = 'How fine should I grind for a V60?';

@@ -1,3 +1,4 @@
+import type { ReplyStep } from '../../protocol/index.js';
 /** What survives a page reload, per element. */
 export interface SavedSession {
   conversationId: string;
@@ -14,6 +15,8 @@ export interface SavedReply {
   nextChunk: number;
   /** The reply's text up to and including that event. */
   text: string;
+  /** Its steps up to that event (tool calls and results, reasoning, sources). */
+  steps?: ReplyStep[];
 }
 
 /**
@@ -94,6 +97,6 @@ function isSavedSession(value: unknown): value is SavedSession {
   if (typeof conversationId !== 'string') return false;
   if (reply === undefined) return true;
   if (typeof reply !== 'object' || reply === null) return false;
-  const { streamId, lastEventId, nextChunk, text } = reply as Record<string, unknown>;
-  return typeof streamId === 'string' && typeof lastEventId === 'string' && typeof nextChunk === 'number' && typeof text === 'string';
+  const { streamId, lastEventId, nextChunk, text, steps } = reply as Record<string, unknown>;
+  return typeof streamId === 'string' && typeof lastEventId === 'string' && typeof nextChunk === 'number' && typeof text === 'string' && (steps === undefined || Array.isArray(steps));
 }

@@ -1,4 +1,4 @@
-import { MESSAGE_STATUS, type MessageStatus } from '../../protocol/index.js';
+import { MESSAGE_STATUS, type MessageStatus, type ReplyStep } from '../../protocol/index.js';
 import type { MarkdownView } from '../render/markdown-view.js';
 
 /** What the widget is doing, as reported by `ngx-chat-status`. */
@@ -31,4 +31,6 @@ export interface ChatMessage {
   view?: MarkdownView;
   /** The localized explanation shown under a failed message. */
   note?: string;
+  /** What the agent did on the way (tool calls and results, reasoning, sources), in order; a new array on each change. */
+  steps?: ReplyStep[];
 }

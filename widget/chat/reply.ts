@@ -1,5 +1,5 @@
 import type { EventSourceMessage } from '@microsoft/fetch-event-source';
-import { CHUNK_TYPE, STREAM_EVENT, type ChunkData, type EndData, type ErrorData, type StartData } from '../../protocol/index.js';
+import { CHUNK_TYPE, STREAM_EVENT, type ChunkData, type EndData, type ErrorData, type ReplyStep, type StartData } from '../../protocol/index.js';
 import { StreamInterruptedError } from '../api/api-errors.js';
 import { MESSAGE_STATUS, type ChatMessage, type MessageStatus } from './chat-state.js';
 import { SentenceAnnouncer } from './sentence-announcer.js';
@@ -9,12 +9,13 @@ import type { SavedReply } from '../api/session-store.js';
 export type Applied =
   | { kind: 'start'; data: StartData }
   | { kind: 'chunk' }
+  | { kind: 'step'; step: ReplyStep }
   | { kind: 'end'; data: EndData }
   | { kind: 'error'; data: ErrorData }
   | { kind: 'ignored' };
 
 /** Where a resumed reply stood. */
-export type ReplyPosition = Pick<SavedReply, 'streamId' | 'lastEventId' | 'nextChunk' | 'text'>;
+export type ReplyPosition = Pick<SavedReply, 'streamId' | 'lastEventId' | 'nextChunk' | 'text' | 'steps'>;
 
 /** A request id the API accepts (`[A-Za-z0-9_-]{1,64}`); `crypto.randomUUID` needs a secure context, this does not. */
 export function newRequestId(): string {
@@ -62,6 +63,8 @@ export class Reply {
       this.nextChunk = position.nextChunk;
       this.text = position.text;
       message.text = position.text;
+      // The position is what was applied: steps after it arrive again with the replay.
+      message.steps = position.steps?.length ? position.steps : undefined;
       message.view?.write(position.text);
       this.announcer.skip(message.view?.plainText.length ?? 0);
     }
@@ -88,13 +91,17 @@ export class Reply {
         const data = JSON.parse(event.data) as ChunkData;
         if (data.chunk_index < this.nextChunk) return { kind: 'ignored' };
         if (data.chunk_index > this.nextChunk) throw new StreamInterruptedError(`Chunk ${data.chunk_index} arrived before chunk ${this.nextChunk}.`);
-        if (data.type === CHUNK_TYPE.content) {
-          this.text += data.content;
-          this.pending += data.content;
-        }
         this.nextChunk += 1;
         this.accept(event.id);
-        return { kind: 'chunk' };
+        if (data.type === CHUNK_TYPE.content || data.type === undefined) {
+          this.text += data.content;
+          this.pending += data.content;
+          return { kind: 'chunk' };
+        }
+        const { chunk_index: _index, is_final: _final, ...step } = data;
+        // A new array, so the element sees the change.
+        this.message.steps = [...(this.message.steps ?? []), step];
+        return { kind: 'step', step };
       }
       case STREAM_EVENT.end:
         this.accept(event.id);
@@ -146,7 +153,7 @@ export class Reply {
   /** Where the reply stands, for `sessionStorage`; undefined before `start`. */
   position(): ReplyPosition | undefined {
     if (!this.streamId || !this.lastEventId) return undefined;
-    return { streamId: this.streamId, lastEventId: this.lastEventId, nextChunk: this.nextChunk, text: this.text };
+    return { streamId: this.streamId, lastEventId: this.lastEventId, nextChunk: this.nextChunk, text: this.text, steps: this.message.steps };
   }
 
   private accept(id: string): void {

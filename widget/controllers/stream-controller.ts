@@ -1,6 +1,6 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { EventSourceMessage } from '@microsoft/fetch-event-source';
-import type { ConversationView, MessageView } from '../../protocol/index.js';
+import { CHUNK_TYPE, type ConversationView, type MessageView } from '../../protocol/index.js';
 import { isOriginAllowed } from '../api/api-client.js';
 import { ApiError } from '../api/api-errors.js';
 import { authorizedJson } from '../api/authorized-json.js';
@@ -17,6 +17,7 @@ import { OriginRefusedError, ReplyRunner } from '../chat/reply-runner.js';
 import type { ChatError } from '../events.js';
 import { MarkdownView } from '../render/markdown-view.js';
 import type { NgxChatStrings } from '../render/strings.js';
+import { TOOL_PHASE, toolLabel } from '../render/tool-labels.js';
 
 /** What the controller needs from its element. */
 export interface StreamControllerOptions {
@@ -145,7 +146,12 @@ export class StreamController implements ReactiveController {
     }
     if (restoring.signal.aborted) return;
     this.conversationId = saved.conversationId;
-    this.messages = history.map((entry) => this.message(entry.role, entry.content, entry.status === 'streaming' ? MESSAGE_STATUS.streaming : entry.status));
+    this.messages = history.map((entry) => {
+      const message = this.message(entry.role, entry.content, entry.status === 'streaming' ? MESSAGE_STATUS.streaming : entry.status);
+      const steps = entry.parts?.filter((part) => part.type !== 'text');
+      if (steps?.length) message.steps = steps;
+      return message;
+    });
     const last = history.at(-1);
     const lastMessage = this.messages.at(-1);
     if (last?.role === 'assistant' && last.status === 'streaming' && last.stream_id && lastMessage) {
@@ -233,6 +239,12 @@ export class StreamController implements ReactiveController {
         this.setStatus(CHAT_STATUS.streaming);
         this.save();
         if (reply.stopRequested) this.stop();
+        return;
+      case 'step':
+        // A tool call is announced once, by its name for people; never its arguments or result.
+        if (applied.step.type === CHUNK_TYPE.toolCall) this.options.announce(toolLabel(applied.step, TOOL_PHASE.running, this.strings));
+        if (this.status !== CHAT_STATUS.streaming) this.setStatus(CHAT_STATUS.streaming);
+        if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
         return;
       case 'chunk':
         if (this.status !== CHAT_STATUS.streaming) this.setStatus(CHAT_STATUS.streaming);

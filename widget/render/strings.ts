@@ -67,6 +67,20 @@ export interface NgxChatStrings {
   tooLong: string;
   /** No `api-url` or no way to get a token. */
   notConfigured: string;
+  /** A tool call's row while it runs; `{tool}` is its title, `{tool:ing}` with the first word as an English -ing verb. */
+  toolRunning: string;
+  /** …once it answered (`{tool:ed}`: the first word in the English past tense). */
+  toolDone: string;
+  /** …when it failed. */
+  toolFailed: string;
+  toolArguments: string;
+  toolResult: string;
+  /** The reasoning's summary: `{seconds}` the time the model took. */
+  thoughtFor: string;
+  /** …when that time is unknown. */
+  thought: string;
+  /** Label of the list of sources under a reply. */
+  sources: string;
 }
 
 const en: NgxChatStrings = {
@@ -107,6 +121,14 @@ const en: NgxChatStrings = {
   busy: 'A reply is still being written. Wait for it or stop it.',
   tooLong: 'This message is too long. Please shorten it.',
   notConfigured: 'This chat is not set up yet (missing api-url or sign-in).',
+  toolRunning: '{tool:ing}…',
+  toolDone: '{tool:ed}',
+  toolFailed: '{tool} failed',
+  toolArguments: 'Arguments',
+  toolResult: 'Result',
+  thoughtFor: 'Thought for {seconds} s',
+  thought: 'Thought',
+  sources: 'Sources',
 };
 
 const es: NgxChatStrings = {
@@ -147,6 +169,14 @@ const es: NgxChatStrings = {
   busy: 'Todavía se está escribiendo una respuesta. Espera o detenla.',
   tooLong: 'Este mensaje es demasiado largo. Acórtalo, por favor.',
   notConfigured: 'Este chat aún no está configurado (falta api-url o el inicio de sesión).',
+  toolRunning: '{tool}…',
+  toolDone: '{tool}: hecho',
+  toolFailed: '{tool}: falló',
+  toolArguments: 'Argumentos',
+  toolResult: 'Resultado',
+  thoughtFor: 'Pensó durante {seconds} s',
+  thought: 'Razonamiento',
+  sources: 'Fuentes',
 };
 
 /** The built-in languages. */

@@ -1,5 +1,6 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { MESSAGE_STATUS, type ChatMessage } from '../chat/chat-state.js';
+import { renderActivity, renderSources, toolRunning } from './reply-steps.js';
 import type { NgxChatStrings } from './strings.js';
 
 const icon = (path: TemplateResult<2>) => html`<svg width="20" height="20" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true" focusable="false">${path}</svg>`;
@@ -15,12 +16,14 @@ export const ICONS = {
 /** One message of the log, with a spoken prefix saying who wrote it. */
 export function renderMessage(message: ChatMessage, strings: NgxChatStrings): TemplateResult {
   const user = message.role === 'user';
-  const waiting = !user && message.status === MESSAGE_STATUS.streaming && message.text === '';
+  // The dots wait for the first text, except while a tool's row says what is happening.
+  const waiting = !user && message.status === MESSAGE_STATUS.streaming && message.text === '' && !toolRunning(message.steps);
   const note =
     message.status === MESSAGE_STATUS.cancelled ? strings.stopped : message.status === MESSAGE_STATUS.error ? (message.note ?? strings.replyFailed) : undefined;
   return html`<div part="message message-${message.role}" class="message ${message.role} ${message.status}">
     <span class="sr-only">${user ? strings.you : strings.assistant}</span>
-    ${user ? html`<span class="text" dir="auto">${message.text}</span>` : message.view?.element}${waiting ? html`<span class="typing" aria-hidden="true"></span>` : nothing}
+    ${user ? nothing : renderActivity(message.steps, strings)}${user ? html`<span class="text" dir="auto">${message.text}</span>` : message.view?.element}${waiting ? html`<span class="typing" aria-hidden="true"></span>` : nothing}
+    ${user ? nothing : renderSources(message.steps, strings)}
     ${note ? html`<span class="note">${note}</span>` : nothing}
   </div>`;
 }

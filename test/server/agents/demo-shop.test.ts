@@ -22,26 +22,27 @@ describe('the demo agent with the demo shop’s MCP server (as npm start runs it
   afterAll(() => api.close());
 
   it('searches the catalogue when a message asks about products, and answers from the result', async () => {
-    const events = await readAllEvents(await postChat(api.url, token, { message: 'Do you have running shoes?' }));
+    const events = await readAllEvents(await postChat(api.url, token, { message: 'Which kettles do you sell?' }));
     const [call, result] = steps(events);
-    expect(call).toMatchObject({ type: 'tool_call', name: 'search_products', title: 'Search products', arguments: { query: 'Do you have running shoes' } });
+    expect(call).toMatchObject({ type: 'tool_call', name: 'search_products', title: 'Search products', arguments: { query: 'Which kettles do you sell' } });
     expect(result).toMatchObject({ type: 'tool_result', tool_call_id: call.tool_call_id, status: 'ok' });
-    expect(result.content).toContain('**Trail Runner 2** (TR-200): €89, 12 in stock');
-    expect(replyText(events)).toContain('**City Runner** (CR-110): €69, out of stock');
+    expect(result.content).toBe('- **Aria Pour-Over Kettle** (KC-ARIA): $89, 14 in stock\n- **Aria Kettle, walnut handle** (KC-ARIA-W): $99, out of stock');
+    expect(replyText(events)).toContain('**Aria Kettle, walnut handle** (KC-ARIA-W): $99, out of stock');
     expect(events.at(-1)!.event).toBe('end');
   });
 
   it('looks up an order by its number', async () => {
-    const events = await readAllEvents(await postChat(api.url, token, { message: 'Where is my order #1042?' }));
+    const events = await readAllEvents(await postChat(api.url, token, { message: 'Where is my order #KC-20418?' }));
     expect(steps(events).map((step) => [step.type, step.name])).toEqual([
       ['tool_call', 'get_order_status'],
       ['tool_result', 'get_order_status'],
     ]);
-    expect(replyText(events)).toMatch(/^Order 1042 \(Trail Runner 2\) shipped on 2026-12-01 with DHL\./);
+    expect(replyText(events)).toMatch(/^Order KC-20418 \(Hand grinder, Paper filters \(100\)\) shipped on 2026-12-01 with DPD\./);
   });
 
   it('says what the shop answered when the tool fails', async () => {
     const events = await readAllEvents(await postChat(api.url, token, { message: 'Status of order 9999?' }));
+    expect(steps(events)[0]).toMatchObject({ arguments: { order_id: '9999' } });
     expect(steps(events)[1]).toMatchObject({ status: 'error' });
     expect(replyText(events)).toMatch(/^I asked the shop, and it said: There is no order 9999/);
   });

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AgentError, type Agent, type AgentInput } from '../../../server/agents/agent.js';
+import type { ReplyStep } from '../../../protocol/index.js';
+import { AgentError, type Agent, type AgentInput, type AgentOutput } from '../../../server/agents/agent.js';
 
 /** What a widget test asks of the agent, through the element's `metadata` property. */
 export interface AgentScript {
@@ -11,6 +12,9 @@ export interface AgentScript {
   pieces?: number;
   /** Fail with this message after the text. */
   fail?: string;
+  /** Steps (tool calls and results, reasoning, sources) before the text, `step_delay_ms` apart. */
+  steps?: ReplyStep[];
+  step_delay_ms?: number;
 }
 
 /** Splits text into pieces that keep their leading white space, so joining them gives the text back. */
@@ -30,9 +34,14 @@ export function defaultReply(message: string): string {
 export class WidgetTestAgent implements Agent {
   readonly name = 'widget-test';
 
-  async *reply(input: AgentInput): AsyncIterable<string> {
+  async *reply(input: AgentInput): AsyncIterable<AgentOutput> {
     const script = input.metadata as AgentScript;
     const delay = script.delay_ms ?? 0;
+    for (const step of script.steps ?? []) {
+      if (script.step_delay_ms) await sleep(script.step_delay_ms, undefined, { signal: input.signal });
+      input.signal.throwIfAborted();
+      yield step;
+    }
     const pieces =
       script.pieces !== undefined
         ? Array.from({ length: script.pieces }, (_, i) => `${i === 0 ? '' : ' '}w${i}${i % 20 === 19 ? '.' : ''}`)
