@@ -8,6 +8,7 @@
 export const ERROR_CODE = {
   alreadyAuthenticated: 'already_authenticated',
   bodyTooLarge: 'body_too_large',
+  budgetExhausted: 'budget_exhausted',
   busy: 'busy',
   conversationBusy: 'conversation_busy',
   conversationNotFound: 'conversation_not_found',
@@ -30,6 +31,7 @@ export const ERROR_CODE = {
   notFound: 'not_found',
   originNotAllowed: 'origin_not_allowed',
   originRequired: 'origin_required',
+  quotaExceeded: 'quota_exceeded',
   rateLimited: 'rate_limited',
   requestAborted: 'request_aborted',
   serverFull: 'server_full',

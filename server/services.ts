@@ -11,6 +11,7 @@ import { Metrics } from './ops/metrics.js';
 import { memoryCounters, messageRateLimit, redisCounters, type RateLimit, type RateLimitCounters } from './http/rate-limits.js';
 import { OpenStreams } from './chat/open-streams.js';
 import { StreamService } from './chat/stream-service.js';
+import { memoryTokenCounters, redisTokenCounters, TokenQuotas } from './chat/token-quotas.js';
 import type { ConversationStore } from './stores/conversation-store.js';
 import { createStores } from './stores/create-stores.js';
 import type { EventLog } from './stores/event-log.js';
@@ -45,6 +46,8 @@ export interface Services {
   orchestrator: Orchestrator;
   /** The MCP servers of `MCP_CONFIG` and their tools. */
   tools: McpTools;
+  /** Token quotas per user and guest per day, and the daily budget. */
+  quotas: TokenQuotas;
   /** Starts, resumes and stops streams, for both transports. */
   readonly streams: StreamService;
   /**
@@ -94,6 +97,11 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     },
     log,
   );
+  const quotas = new TokenQuotas(
+    { perUserDay: config.quotaTokensPerUserDay, perGuestDay: config.quotaTokensPerGuestDay, dailyBudget: config.dailyTokenBudget },
+    stores.redis ? redisTokenCounters(stores.redis) : memoryTokenCounters(),
+    log,
+  );
   const toolSelections = new Map(config.agents.map((agent) => [agent.name, agent.tools]));
   const services: Services = {
     config,
@@ -134,6 +142,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       overrides.agent,
     ),
     tools,
+    quotas,
     // Made once the services exist, since it works with them; read-only from then on.
     get streams() {
       return streams;

@@ -9,6 +9,7 @@ import type { Logger } from '../ops/logger.js';
 import { STREAM_ERROR_REASON, type Metrics, type StreamErrorReason } from '../ops/metrics.js';
 import { StoreUnavailableError, StreamEndedError } from '../stores/store-errors.js';
 import { coalesceChunks, type ChunkBufferOptions } from './chunk-buffer.js';
+import { estimateTokens } from './token-quotas.js';
 
 /** Limits on one stream's generation. */
 export interface StreamJobLimits {
@@ -35,6 +36,8 @@ export interface StreamJob {
   chunkBuffer: ChunkBufferOptions;
   /** Registers what to do on shutdown; returns the function that unregisters it. */
   onShutdown(stop: () => void): () => void;
+  /** Counts the reply's tokens, as the model reported them or estimated: metrics and quotas. */
+  countTokens(usage: TokenUsage): Promise<void>;
   log: Logger;
   metrics: Metrics;
 }
@@ -103,6 +106,7 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
     forgetShutdown();
     const content = reply.text();
     await finish(job, content, reply.parts(), outcome);
+    await job.countTokens(reply.usage ?? estimatedUsage(job, content));
     countOutcome(job.metrics, outcome, errorReason, Date.now() - started);
     // Built only when it will be written: at LOG_LEVEL=warn a stream pays nothing for it.
     if (job.log.isLevelEnabled('info')) {
@@ -112,6 +116,12 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
       );
     }
   }
+}
+
+/** A reply's tokens when the model reported none (the demo agent, a stopped reply, a provider without usage): from its characters. */
+function estimatedUsage(job: StreamJob, reply: string): TokenUsage {
+  const input = job.history.reduce((sum, message) => sum + estimateTokens(message.content), estimateTokens(job.message));
+  return { input_tokens: input, output_tokens: estimateTokens(reply) };
 }
 
 /** The `stream_chat_error_total` reason for a failed generation. */

@@ -53,6 +53,7 @@ export class StreamService {
     }
     const agent = services.orchestrator.agentFor(chat.metadata);
     if (!agent) throw new HttpError(400, 'unknown_agent', `"metadata.agent" must name one of the agents this API offers: ${services.orchestrator.names.join(', ')}.`);
+    await services.quotas.admit(owner);
     if (chat.conversationId !== undefined) {
       const conversation = await services.conversations.get(chat.conversationId);
       if (!conversation || conversation.owner !== owner) {
@@ -100,6 +101,11 @@ export class StreamService {
         limits: { timeoutMs: services.config.streamTimeoutMs, maxChunks: services.config.maxReplyChunks, maxBytes: services.config.maxReplyBytes },
         chunkBuffer: { flushMs: services.config.chunkFlushMs, maxBytes: services.config.chunkMaxBytes },
         onShutdown: services.onShutdown,
+        countTokens: (usage) => {
+          services.metrics.modelTokens.inc({ agent: agent.name, direction: 'input' }, usage.input_tokens);
+          services.metrics.modelTokens.inc({ agent: agent.name, direction: 'output' }, usage.output_tokens);
+          return services.quotas.record(owner, usage);
+        },
         log: services.log,
         metrics: services.metrics,
       }),

@@ -115,6 +115,23 @@ describe('ngx-chat auth and errors', () => {
     });
   }
 
+  for (const [status, code, words] of [
+    [429, 'quota_exceeded', "You have reached today's limit for this chat. You can write again after "],
+    [503, 'budget_exhausted', 'This chat has reached its limit for today. Please come back after '],
+  ] as const) {
+    it(`shows a ${code} with the local time it resets, and does not retry it`, async () => {
+      await executeServerCommand('api-fail-next', { status, code, count: 5, retryAfterS: 5400 });
+      const element = await fixture({ 'api-url': api, guest: '' });
+      const failed = nextFatalError(element);
+      element.send('Hello');
+      expect((await failed).code).to.equal(code);
+      const note = shadow(element).querySelector('[part~="message-assistant"] .note')?.textContent ?? '';
+      expect(note.startsWith(words), note).to.equal(true);
+      expect(note).to.match(/\d{1,2}:\d{2}( [AP]M)?\.$/);
+      expect((await apiStats()).sends).to.equal(1);
+    });
+  }
+
   it('shows the real 413 of a message over the API limit', async () => {
     const element = await fixture({ 'api-url': api, guest: '' });
     const failed = nextFatalError(element);

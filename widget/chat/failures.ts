@@ -20,6 +20,8 @@ export type Failure = (typeof FAILURE)[keyof typeof FAILURE];
 export function classifyFailure(err: unknown): Failure {
   if (err instanceof ApiError) {
     if (err.status === 401) return FAILURE.auth;
+    // A day's quota or budget: waiting until midnight UTC is not a retry.
+    if (err.code === 'quota_exceeded' || err.code === 'budget_exhausted') return FAILURE.fatal;
     if (err.status === 0 || err.status === 408 || err.status === 409 || err.status === 425 || err.status === 429 || err.status >= 500) return FAILURE.retry;
     return FAILURE.fatal;
   }
@@ -33,6 +35,10 @@ export function classifyFailure(err: unknown): Failure {
 export function failureMessage(err: unknown, strings: NgxChatStrings, online: boolean): string {
   if (err instanceof ConfigurationError) return strings.notConfigured;
   if (!(err instanceof ApiError)) return online ? strings.unavailable : strings.offline;
+  if (err.code === 'quota_exceeded' || err.code === 'budget_exhausted') {
+    const template = err.code === 'quota_exceeded' ? strings.quotaExceeded : strings.budgetExhausted;
+    return template.replace('{time}', resetTime(err.retryAfterMs));
+  }
   switch (err.status) {
     case 401:
       return strings.authFailed;
@@ -50,4 +56,10 @@ export function failureMessage(err: unknown, strings: NgxChatStrings, online: bo
     default:
       return strings.unavailable;
   }
+}
+
+/** When a quota resets, in the reader's time: "00:00" (UTC) in their zone, from the `Retry-After` it came with. */
+function resetTime(retryAfterMs: number | undefined): string {
+  const at = new Date(Date.now() + (retryAfterMs ?? 0));
+  return at.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
 }

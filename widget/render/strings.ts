@@ -81,6 +81,10 @@ export interface NgxChatStrings {
   thought: string;
   /** Label of the list of sources under a reply. */
   sources: string;
+  /** The reader used their tokens for the day (429 `quota_exceeded`); `{time}` is when it resets, in their time. */
+  quotaExceeded: string;
+  /** The chat used its daily budget (503 `budget_exhausted`). */
+  budgetExhausted: string;
 }
 
 const en: NgxChatStrings = {
@@ -129,6 +133,8 @@ const en: NgxChatStrings = {
   thoughtFor: 'Thought for {seconds} s',
   thought: 'Thought',
   sources: 'Sources',
+  quotaExceeded: "You have reached today's limit for this chat. You can write again after {time}.",
+  budgetExhausted: 'This chat has reached its limit for today. Please come back after {time}.',
 };
 
 const es: NgxChatStrings = {
@@ -177,6 +183,8 @@ const es: NgxChatStrings = {
   thoughtFor: 'Pensó durante {seconds} s',
   thought: 'Razonamiento',
   sources: 'Fuentes',
+  quotaExceeded: 'Has llegado al límite de hoy de este chat. Podrás escribir de nuevo después de las {time}.',
+  budgetExhausted: 'Este chat ha llegado a su límite de hoy. Vuelve después de las {time}.',
 };
 
 /** The built-in languages. */

@@ -12,6 +12,8 @@ describe('classifyFailure', () => {
     [new ApiError(413, 'message_too_long', ''), FAILURE.fatal],
     [new ApiError(409, 'conversation_busy', ''), FAILURE.retry],
     [new ApiError(429, 'rate_limited', ''), FAILURE.retry],
+    [new ApiError(429, 'quota_exceeded', ''), FAILURE.fatal],
+    [new ApiError(503, 'budget_exhausted', ''), FAILURE.fatal],
     [new ApiError(503, 'draining', ''), FAILURE.retry],
     [new ApiError(0, 'torn', ''), FAILURE.retry],
     [new StreamInterruptedError('cut'), FAILURE.retry],
@@ -43,5 +45,12 @@ describe('backoffDelay', () => {
 
   it('honours a longer Retry-After', () => {
     expect(backoffDelay(1, 30_000)).toBe(30_000);
+  });
+
+  it("says when a day's quota or budget resets, in the reader's time", () => {
+    const strings = BUILT_IN_STRINGS.en;
+    const inTwoHours = new Date(Date.now() + 7_200_000).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+    expect(failureMessage(new ApiError(429, 'quota_exceeded', '', 7_200_000), strings, true)).toBe(`You have reached today's limit for this chat. You can write again after ${inTwoHours}.`);
+    expect(failureMessage(new ApiError(503, 'budget_exhausted', '', 7_200_000), strings, true)).toBe(`This chat has reached its limit for today. Please come back after ${inTwoHours}.`);
   });
 });
