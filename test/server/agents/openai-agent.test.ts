@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { useFakeModelApi } from '../../support/fake-model-api.js';
 import { behave, completionEvent, FAKE_API_KEY, FakeOpenAI } from '../../support/fake-openai.js';
 import { postChat, readAllEvents, replyText } from '../../support/sse.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
@@ -95,5 +99,28 @@ describe('the same deltas with the chunk buffer off (CHUNK_FLUSH_MS=0)', () => {
       await api.close();
       await fake.close();
     }
+  });
+});
+
+describe('an agent with reasoning on (AGENTS_CONFIG "reasoning": true)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ngx-reasoning-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const setup = useFakeModelApi((fake) => {
+    const path = join(dir, 'agents.json');
+    writeFileSync(path, JSON.stringify({ agents: { thinker: { provider: 'openai', model: 'r1', base_url: fake.url, reasoning: true } } }));
+    return { AGENT: 'thinker', AGENTS_CONFIG: path, CHUNK_FLUSH_MS: '0' };
+  });
+
+  const thinking = (text: string) => `data: ${JSON.stringify({ id: 'c', object: 'chat.completion.chunk', choices: [{ index: 0, delta: { reasoning_content: text }, finish_reason: null }] })}\n\n`;
+
+  it('sends the reasoning as one reasoning chunk before the text, and the conversation keeps it', async () => {
+    const { fake, api, token } = setup;
+    fake.use(behave.raw([thinking('The user greets; '), thinking('greet back.'), completionEvent('Hello!'), completionEvent(null, 'stop'), 'data: [DONE]\n\n']));
+    const events = await readAllEvents(await postChat(api.url, token, { message: 'hi' }));
+    const chunks = events.filter((event) => event.event === 'chunk').map((event) => JSON.parse(event.data));
+    expect(chunks[0]).toMatchObject({ type: 'reasoning', content: 'The user greets; greet back.', seconds: 0, chunk_index: 0 });
+    expect(replyText(events)).toBe('Hello!');
+    const view = await (await fetch(`${api.url}/conversations/${JSON.parse(events[0].data).conversation_id}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    expect(view.messages.at(-1).parts.map((part: { type: string }) => part.type)).toEqual(['reasoning', 'text']);
   });
 });
