@@ -152,6 +152,31 @@ export const ngxChatStyles = css`
     color: var(--_muted);
     text-align: center;
   }
+  .starters {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: 8px;
+    margin-block-start: var(--_space);
+  }
+  .starter {
+    min-height: 32px;
+    padding: 4px 12px;
+    border: 1px solid var(--_border);
+    border-radius: 16px;
+    background: var(--_bg);
+    color: var(--_text);
+    font: inherit;
+    font-size: 0.9em;
+    cursor: pointer;
+  }
+  .starter:hover {
+    border-color: var(--_accent);
+  }
+  .starter:focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 2px;
+  }
   .message {
     max-width: 85%;
     padding: calc(var(--_space) * 0.66) var(--_space);

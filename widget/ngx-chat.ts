@@ -7,7 +7,7 @@ import { markdownStyles } from './render/markdown.styles.js';
 import { replyStepsStyles } from './render/reply-steps.styles.js';
 import { SessionStore } from './api/session-store.js';
 import { resolveStrings, type NgxChatStrings } from './render/strings.js';
-import { ICONS, renderLauncher, renderMessage } from './render/templates.js';
+import { ICONS, renderLauncher, renderMessage, renderWelcome } from './render/templates.js';
 import { TokenSource, type TokenProvider } from './api/token-source.js';
 import { ViewportFitController } from './controllers/viewport-fit-controller.js';
 import { ngxChatStyles } from './ngx-chat.styles.js';
@@ -15,7 +15,20 @@ import { FullScreenController } from './controllers/full-screen-controller.js';
 import { ScrollController } from './controllers/scroll-controller.js';
 import { StatusLineController, type StatusLine } from './controllers/status-line-controller.js';
 import { StreamController } from './controllers/stream-controller.js';
-import { loadWidgetConfig } from './api/widget-config.js';
+import { loadWidgetConfig, type AgentWelcome, type WidgetConfig } from './api/widget-config.js';
+
+/** The `starter-prompts` attribute: a JSON array of strings; anything else is ignored (and said in the console). */
+function parsePrompts(value: string | null): string[] | undefined {
+  if (value === null) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(value);
+    if (Array.isArray(parsed)) return parsed.filter((prompt): prompt is string => typeof prompt === 'string' && prompt.trim() !== '');
+  } catch {
+    // Reported below.
+  }
+  console.warn('ngx-chat: starter-prompts must be a JSON array of strings, such as ["Track my order"].');
+  return undefined;
+}
 
 /** A message as the `messages` property reports it. */
 export interface NgxChatMessage {
@@ -47,6 +60,7 @@ export interface NgxChatMessage {
  * @csspart stop-button - The stop button, shown above the text box while a reply streams (away from send, so a double click on send cannot stop the reply).
  * @csspart character-count - The count of characters near the API's limit (`1600 / 2000`).
  * @csspart launcher - The floating button of launcher mode.
+ * @csspart starter-prompt - In an empty conversation: one suggested message, a button that sends it.
  * @csspart unread-badge - On the launcher: the number of replies that arrived while the panel was closed.
  * @csspart tool-step - In a reply: one tool call ("Searching products…", then ✓ or ✗), a `<details>` that opens to its arguments and result.
  * @csspart reasoning - In a reply: the model's reasoning, folded under "Thought for N s".
@@ -103,7 +117,9 @@ export class NgxChat extends LitElement {
     strings: { attribute: false },
     metadata: { attribute: false },
     transport: {},
+    starterPrompts: { attribute: 'starter-prompts', converter: { fromAttribute: parsePrompts } },
     maxLength: { state: true },
+    apiConfig: { state: true },
     draftLength: { state: true },
     unread: { state: true },
   };
@@ -137,8 +153,15 @@ export class NgxChat extends LitElement {
    * to `/ws/chat` kept open between messages). Both resume, stop and retry alike. Defaults to `sse`.
    */
   declare transport: 'sse' | 'ws';
+  /**
+   * Messages offered as buttons in an empty conversation (the `starter-prompts` attribute takes a
+   * JSON array). Defaults to the agent's own, from the API's `/widget/config`; `[]` shows none.
+   */
+  declare starterPrompts: string[] | undefined;
   /** The API's longest message, in characters, once `/widget/config` said it. */
   private declare maxLength: number | undefined;
+  /** The API's public settings, once `/widget/config` answered. */
+  private declare apiConfig: WidgetConfig | undefined;
   /** Characters in the text box, counted once they get near `maxLength`. */
   private declare draftLength: number;
   /** Replies that ended while the launcher's panel was closed. */
@@ -266,7 +289,7 @@ export class NgxChat extends LitElement {
     // A reload in the middle of a reply shows the panel again, the reply streaming in it.
     if (this.mode === 'launcher' && this.store.opened) this.opened = true;
     void this.chat.restore();
-    void this.learnLimits();
+    void this.learnConfig();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -275,7 +298,7 @@ export class NgxChat extends LitElement {
     if (changed.has('apiUrl') && changed.get('apiUrl') !== undefined) {
       this.tokens.reset();
       void this.chat.restore();
-      void this.learnLimits();
+      void this.learnConfig();
     }
   }
 
@@ -301,7 +324,7 @@ export class NgxChat extends LitElement {
       <div class="body">
         <div part="log" class="log" role="log" aria-live="off" aria-label=${strings.logLabel} tabindex="0" @click=${this.handleLogClick}>
           ${this.chat.messages.length === 0
-            ? html`<div class="empty"><slot name="greeting">${strings.greeting}</slot></div>`
+            ? renderWelcome(this.welcome(strings), strings, (prompt) => this.sendStarter(prompt))
             : this.chat.messages.map((message) => renderMessage(message, strings))}
         </div>
         ${this.scroller.showJump ? html`<button type="button" class="jump" @click=${this.handleJump}>${strings.jumpToLatest}</button>` : nothing}
@@ -363,11 +386,27 @@ export class NgxChat extends LitElement {
     return html`<span id="count" part="character-count" class="counter ${this.overLimit ? 'over' : ''}">${count}</span>`;
   }
 
-  /** Reads the API's limits from its public `/widget/config`. */
-  private async learnLimits(): Promise<void> {
+  /** Reads the API's limits and its agents' greetings and starter prompts from its public `/widget/config`. */
+  private async learnConfig(): Promise<void> {
     if (!this.apiUrl) return;
-    const { maxMessageLength } = await loadWidgetConfig(this.apiUrl);
-    this.maxLength = maxMessageLength;
+    this.apiConfig = await loadWidgetConfig(this.apiUrl);
+    this.maxLength = this.apiConfig.maxMessageLength;
+  }
+
+  /**
+   * The empty conversation's greeting and prompts: the page's own (its `greeting` string or
+   * slot, its `starterPrompts`), else those of the agent this element talks to.
+   */
+  private welcome(strings: NgxChatStrings): AgentWelcome {
+    const config = this.apiConfig;
+    const requested = this.metadata.agent;
+    const agent = config?.agents[typeof requested === 'string' ? requested : (config.defaultAgent ?? '')];
+    return { greeting: this.strings.greeting ?? agent?.greeting ?? strings.greeting, starterPrompts: this.starterPrompts ?? agent?.starterPrompts ?? [] };
+  }
+
+  /** A starter prompt, sent as if typed; the text box keeps any draft. */
+  private sendStarter(prompt: string): void {
+    if (this.send(prompt)) this.input?.focus();
   }
 
   private get input(): HTMLTextAreaElement | null {

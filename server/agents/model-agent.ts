@@ -115,7 +115,8 @@ export class ModelAgent implements Agent {
     if (watchdog.expired) return watchdog.expired;
     if (signal.aborted) return err;
     const name = err instanceof Error ? err.name : '';
-    if (name === 'AI_JSONParseError' || name === 'AI_TypeValidationError') return malformed('an event whose data is not the expected JSON', this.settings.names);
+    if (name === 'AI_JSONParseError') return malformed('an event whose data is not JSON', this.settings.names);
+    if (name === 'AI_TypeValidationError') return malformed('an event that is not one of its chunks', this.settings.names);
     // An error the provider sent inside its stream arrives as its JSON object, not an Error.
     if (!(err instanceof Error)) return new AgentError('The model provider failed mid-reply; try again.', AGENT_FAILURE.upstream, errorDetail(JSON.stringify(err) ?? '', this.settings.secrets));
     const detail = errorDetail(err.message, this.settings.secrets);
@@ -156,7 +157,7 @@ function withReasoning(reasoning: ReasoningText, outputs: AgentOutput[]): AgentO
 function throwIfCut(reason: string, names: SettingNames): void {
   if (reason === 'length') {
     throw new AgentError(
-      `The reply was cut: the model reached its output token limit (finish reason "length"). Ask for a shorter answer, or raise the limit for ${names.model} on the model server.`,
+      `The reply was cut: the model reached its output token limit (${names.cutReason}). Ask for a shorter answer, or raise the limit for ${names.model} on the model server.`,
       AGENT_FAILURE.truncated,
     );
   }

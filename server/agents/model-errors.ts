@@ -95,7 +95,7 @@ export function disconnected(): AgentError {
 
 /** The failure for a response or an event that is not the provider's streaming format. */
 export function malformed(what: string, names: SettingNames): AgentError {
-  return new AgentError(`The model provider sent ${what}, not a stream of its API; ${checkBaseUrl(names)}.`, AGENT_FAILURE.malformed);
+  return new AgentError(`The model provider sent ${what}, not ${names.stream}; ${checkBaseUrl(names)}.`, AGENT_FAILURE.malformed);
 }
 
 /** The system error code (`ECONNREFUSED`…) behind a `fetch failed`, looking through causes and aggregated attempts. */

@@ -17,6 +17,10 @@ export interface SettingNames {
   stall: string;
   /** What the base URL must be the root of: "an OpenAI-compatible API (it usually ends in /v1)". */
   api: string;
+  /** What the provider streams, in its own words: "a Chat Completions stream". */
+  stream: string;
+  /** How the provider says a reply hit the output limit: `finish_reason "length"`. */
+  cutReason: string;
 }
 
 /** Which tools an agent may call: every tool of every MCP server, or those an allow-list names (`server`, `server/tool`, `tool`). */
@@ -40,13 +44,27 @@ export interface AgentDefinition {
   maxToolSteps: number;
   /** Whether the model's reasoning is passed on as `reasoning` chunks. */
   reasoning: boolean;
+  /** What the widget shows before the first message, unless the page sets its own. */
+  greeting: string | undefined;
+  /** Messages the widget offers as buttons in an empty conversation. */
+  starterPrompts: string[];
   names: SettingNames;
 }
+
+/** The demo's suggestions: a catalogue search, an order lookup (both through the demo shop's tools), and the widget itself. */
+const DEMO_STARTER_PROMPTS = ['Which kettles do you sell?', 'Where is order KC-20418?', 'How do I restyle the chat?'];
 
 const API = {
   openai: 'an OpenAI-compatible API (it usually ends in /v1)',
   anthropic: "Anthropic's Messages API (https://api.anthropic.com/v1)",
   google: "Google's Generative Language API (https://generativelanguage.googleapis.com/v1beta)",
+} as const;
+
+/** Each provider's stream and output-limit reason, as its own documentation names them. */
+const WORDS = {
+  openai: { stream: 'a Chat Completions stream', cutReason: 'finish_reason "length"' },
+  anthropic: { stream: 'a Messages stream', cutReason: 'stop_reason "max_tokens"' },
+  google: { stream: 'a Gemini stream', cutReason: 'finishReason "MAX_TOKENS"' },
 } as const;
 
 /** An agent configured by environment variables: `OPENAI_*`, `ANTHROPIC_*`, `GOOGLE_*`. */
@@ -76,6 +94,8 @@ function envAgent(provider: Exclude<Provider, 'demo'>, values: VariableValues): 
     tools: '*',
     maxToolSteps: values.maxToolSteps,
     reasoning: false,
+    greeting: undefined,
+    starterPrompts: [],
     names: {
       apiKey: `${prefix}_API_KEY`,
       baseUrl: `${prefix}_BASE_URL`,
@@ -84,13 +104,30 @@ function envAgent(provider: Exclude<Provider, 'demo'>, values: VariableValues): 
       timeout: `${prefix}_TIMEOUT_MS`,
       stall: `${prefix}_STALL_MS`,
       api: API[provider],
+      ...WORDS[provider],
     },
   };
 }
 
-function demoAgent(name: string, values: VariableValues, tools: ToolSelection = '*'): AgentDefinition {
-  const names = { apiKey: '', baseUrl: '', model: '', headers: '', timeout: '', stall: '', api: '' };
-  return { name, provider: PROVIDER.demo, model: '', baseUrl: '', apiKey: undefined, headers: {}, systemPrompt: undefined, timeoutMs: 0, stallMs: 0, tools, maxToolSteps: values.maxToolSteps, reasoning: false, names };
+function demoAgent(name: string, values: VariableValues, welcome: Pick<AgentDefinition, 'greeting' | 'starterPrompts'> & { tools?: ToolSelection } = { greeting: undefined, starterPrompts: DEMO_STARTER_PROMPTS }): AgentDefinition {
+  const names = { apiKey: '', baseUrl: '', model: '', headers: '', timeout: '', stall: '', api: '', stream: '', cutReason: '' };
+  return {
+    name,
+    provider: PROVIDER.demo,
+    model: '',
+    baseUrl: '',
+    apiKey: undefined,
+    headers: {},
+    systemPrompt: undefined,
+    timeoutMs: 0,
+    stallMs: 0,
+    tools: welcome.tools ?? '*',
+    maxToolSteps: values.maxToolSteps,
+    reasoning: false,
+    greeting: welcome.greeting,
+    starterPrompts: welcome.starterPrompts,
+    names,
+  };
 }
 
 const AGENTS_FILE = z.object({
@@ -109,6 +146,8 @@ const AGENTS_FILE = z.object({
       timeout_ms: z.number().int().min(100).optional(),
       stall_ms: z.number().int().min(100).optional(),
       reasoning: z.boolean().optional(),
+      greeting: z.string().min(1).max(500).optional(),
+      starter_prompts: z.array(z.string().min(1).max(200)).max(6).optional(),
     }),
   ),
 });
@@ -117,7 +156,7 @@ type FileAgent = z.infer<typeof AGENTS_FILE>['agents'][string];
 /** An agent of `AGENTS_CONFIG`. */
 function fileAgent(name: string, entry: FileAgent, values: VariableValues, env: Env): AgentDefinition {
   const where = `agent "${name}" in AGENTS_CONFIG`;
-  if (entry.provider === PROVIDER.demo) return demoAgent(name, values, entry.tools ?? '*');
+  if (entry.provider === PROVIDER.demo) return demoAgent(name, values, { tools: entry.tools, greeting: entry.greeting, starterPrompts: entry.starter_prompts ?? [] });
   if (!entry.model) throw new ConfigError(`AGENTS_CONFIG: ${where} needs a "model".`);
   const apiKey = entry.api_key_env ? env[entry.api_key_env]?.trim() || undefined : undefined;
   if (entry.api_key_env && !apiKey) throw new ConfigError(`AGENTS_CONFIG: ${where} reads its key from ${entry.api_key_env}, which is not set.`);
@@ -134,6 +173,8 @@ function fileAgent(name: string, entry: FileAgent, values: VariableValues, env: 
     tools: entry.tools ?? '*',
     maxToolSteps: entry.max_tool_steps ?? values.maxToolSteps,
     reasoning: entry.reasoning ?? false,
+    greeting: entry.greeting,
+    starterPrompts: entry.starter_prompts ?? [],
     names: {
       apiKey: entry.api_key_env ? `${entry.api_key_env} (the api_key_env of ${where})` : `the api_key_env of ${where}`,
       baseUrl: `the base_url of ${where}`,
@@ -142,6 +183,7 @@ function fileAgent(name: string, entry: FileAgent, values: VariableValues, env: 
       timeout: `the timeout_ms of ${where}`,
       stall: `the stall_ms of ${where}`,
       api: API[entry.provider],
+      ...WORDS[entry.provider],
     },
   };
 }

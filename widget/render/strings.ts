@@ -85,6 +85,8 @@ export interface NgxChatStrings {
   quotaExceeded: string;
   /** The chat used its daily budget (503 `budget_exhausted`). */
   budgetExhausted: string;
+  /** Accessible name of the starter prompts' group. */
+  starterPrompts: string;
 }
 
 const en: NgxChatStrings = {
@@ -135,6 +137,7 @@ const en: NgxChatStrings = {
   sources: 'Sources',
   quotaExceeded: "You have reached today's limit for this chat. You can write again after {time}.",
   budgetExhausted: 'This chat has reached its limit for today. Please come back after {time}.',
+  starterPrompts: 'Suggestions',
 };
 
 const es: NgxChatStrings = {
@@ -185,6 +188,7 @@ const es: NgxChatStrings = {
   sources: 'Fuentes',
   quotaExceeded: 'Has llegado al límite de hoy de este chat. Podrás escribir de nuevo después de las {time}.',
   budgetExhausted: 'Este chat ha llegado a su límite de hoy. Vuelve después de las {time}.',
+  starterPrompts: 'Sugerencias',
 };
 
 /** The built-in languages. */

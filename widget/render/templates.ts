@@ -1,6 +1,7 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { MESSAGE_STATUS, type ChatMessage } from '../chat/chat-state.js';
 import { renderActivity, renderSources, toolRunning } from './reply-steps.js';
+import type { AgentWelcome } from '../api/widget-config.js';
 import type { NgxChatStrings } from './strings.js';
 
 const icon = (path: TemplateResult<2>) => html`<svg width="20" height="20" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true" focusable="false">${path}</svg>`;
@@ -42,4 +43,16 @@ export function renderLauncher(opened: boolean, unread: number, strings: NgxChat
   >
     ${opened ? ICONS.close : ICONS.chat}${badge ? html`<span part="unread-badge" class="badge" aria-hidden="true">${unread}</span>` : nothing}
   </button>`;
+}
+
+/** The empty conversation: the greeting (the `greeting` slot replaces it) and the starter prompts as buttons. */
+export function renderWelcome(welcome: AgentWelcome, strings: NgxChatStrings, send: (prompt: string) => void): TemplateResult {
+  return html`<div class="empty">
+    <slot name="greeting">${welcome.greeting}</slot>
+    ${welcome.starterPrompts.length > 0
+      ? html`<div class="starters" role="group" aria-label=${strings.starterPrompts}>
+          ${welcome.starterPrompts.map((prompt) => html`<button type="button" part="starter-prompt" class="starter" dir="auto" @click=${() => send(prompt)}>${prompt}</button>`)}
+        </div>`
+      : nothing}
+  </div>`;
 }
