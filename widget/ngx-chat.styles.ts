@@ -198,6 +198,41 @@ export const ngxChatStyles = css`
   .text {
     white-space: pre-wrap;
   }
+  /* Under each message: when, and for a reply its copy button. */
+  .meta {
+    display: flex;
+    align-items: center;
+    justify-content: flex-end;
+    gap: 4px;
+    margin-block-start: 2px;
+    font-size: 0.75em;
+  }
+  .assistant .meta {
+    justify-content: flex-start;
+  }
+  .copy-message {
+    display: inline-flex;
+    align-items: center;
+    justify-content: center;
+    min-width: 24px;
+    min-height: 24px;
+    padding: 2px;
+    border: 0;
+    border-radius: 4px;
+    background: none;
+    color: inherit;
+    cursor: pointer;
+  }
+  .copy-message svg {
+    width: 16px;
+    height: 16px;
+  }
+  .copy-message.done {
+    color: var(--_accent);
+  }
+  .copy-message:focus-visible {
+    outline: 2px solid var(--_focus);
+  }
   .note {
     display: block;
     margin-block-start: 4px;

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { NgxChatCloseEvent, NgxChatErrorEvent, NgxChatMessageEvent, NgxChatOpenEvent, NgxChatSendEvent, NgxChatStatusEvent } from './events.js';
-import { CHAT_STATUS, MESSAGE_STATUS, type ChatStatus, type MessageStatus } from './chat/chat-state.js';
+import { CHAT_STATUS, MESSAGE_STATUS, type ChatMessage, type ChatStatus, type MessageStatus } from './chat/chat-state.js';
 import { CopyButtonsController } from './controllers/copy-buttons-controller.js';
 import { announceIn } from './render/live-region.js';
 import { markdownStyles } from './render/markdown.styles.js';
@@ -60,6 +60,7 @@ export interface NgxChatMessage {
  * @csspart stop-button - The stop button, shown above the text box while a reply streams (away from send, so a double click on send cannot stop the reply).
  * @csspart character-count - The count of characters near the API's limit (`1600 / 2000`).
  * @csspart launcher - The floating button of launcher mode.
+ * @csspart copy-message-button - Under a finished reply: copies its Markdown, and says "Copied".
  * @csspart starter-prompt - In an empty conversation: one suggested message, a button that sends it.
  * @csspart unread-badge - On the launcher: the number of replies that arrived while the panel was closed.
  * @csspart tool-step - In a reply: one tool call ("Searching products…", then ✓ or ✗), a `<details>` that opens to its arguments and result.
@@ -325,7 +326,7 @@ export class NgxChat extends LitElement {
         <div part="log" class="log" role="log" aria-live="off" aria-label=${strings.logLabel} tabindex="0" @click=${this.handleLogClick}>
           ${this.chat.messages.length === 0
             ? renderWelcome(this.welcome(strings), strings, (prompt) => this.sendStarter(prompt))
-            : this.chat.messages.map((message) => renderMessage(message, strings))}
+            : this.chat.messages.map((message) => renderMessage(message, strings, { locale: this.locale, copy: this.copyReply }))}
         </div>
         ${this.scroller.showJump ? html`<button type="button" class="jump" @click=${this.handleJump}>${strings.jumpToLatest}</button>` : nothing}
       </div>
@@ -357,8 +358,16 @@ export class NgxChat extends LitElement {
 
   /** The strings in effect: the language's, with `strings` on top. */
   private get text(): NgxChatStrings {
-    return resolveStrings(this.lang || document.documentElement.lang || 'en', this.strings);
+    return resolveStrings(this.locale, this.strings);
   }
+
+  /** The element's language: `lang`, else the page's, else English. */
+  private get locale(): string {
+    return this.lang || document.documentElement.lang || 'en';
+  }
+
+  /** A reply's copy button: its Markdown to the clipboard. */
+  private readonly copyReply = (message: ChatMessage, button: HTMLElement) => this.copyButtons.copyReply(message.text, button);
 
   private get store(): SessionStore {
     return new SessionStore(this.instanceId || this.id || 'default');

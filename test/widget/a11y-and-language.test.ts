@@ -108,7 +108,7 @@ describe('ngx-chat accessibility and language', () => {
     const root = shadow(element);
     expect(root.querySelector('[part="input"]')?.getAttribute('placeholder')).to.equal('Escribe un mensaje…');
     expect(root.querySelector('[part="send-button"]')?.getAttribute('aria-label')).to.equal('Enviar');
-    expect(root.querySelector('.empty')?.textContent?.trim()).to.equal('¡Hola! Pregúntame lo que quieras.');
+    expect(root.querySelector('.empty slot[name="greeting"]')?.textContent?.trim()).to.equal('¡Hola! Pregúntame lo que quieras.');
     expect(root.querySelector('.title')?.textContent?.trim()).to.equal('Soporte');
     element.lang = 'en';
     await element.updateComplete;

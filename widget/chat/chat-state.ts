@@ -26,6 +26,8 @@ export interface ChatMessage {
   role: 'user' | 'assistant';
   /** The text applied so far (Markdown for assistant messages). */
   text: string;
+  /** When it was written: ISO 8601, the API's `created_at` once it is known. */
+  createdAt: string;
   status: MessageStatus;
   /** The rendered Markdown of an assistant message. */
   view?: MarkdownView;

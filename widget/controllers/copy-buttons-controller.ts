@@ -27,21 +27,42 @@ export class CopyButtonsController implements ReactiveController {
 
   /** Copies the code next to a clicked copy button, and says so on the button for a moment. */
   handleClick(event: MouseEvent): void {
-    const button = event.target instanceof Element ? event.target.closest('button.copy') : null;
+    const button = event.target instanceof Element ? event.target.closest<HTMLElement>('button.copy') : null;
     const code = button?.parentElement?.querySelector('code')?.textContent;
     if (!button || code === undefined || code === null) return;
-    const strings = this.strings();
-    navigator.clipboard.writeText(code).then(
+    this.copy(code, () => {
+      const strings = this.strings();
+      button.textContent = strings.copied;
+      return () => (button.textContent = strings.copyCode);
+    });
+  }
+
+  /** Copies a whole reply's Markdown from its copy button (an icon: its name says "Copied" for a moment). */
+  copyReply(text: string, button: HTMLElement): void {
+    this.copy(text, () => {
+      const strings = this.strings();
+      button.setAttribute('aria-label', strings.copied);
+      button.classList.add('done');
+      return () => {
+        button.setAttribute('aria-label', strings.copyReply);
+        button.classList.remove('done');
+      };
+    });
+  }
+
+  /** Writes `text` to the clipboard; `show` marks the button copied and returns how to unmark it. */
+  private copy(text: string, show: () => () => void): void {
+    navigator.clipboard.writeText(text).then(
       () => {
-        button.textContent = strings.copied;
-        this.announce(strings.copied);
+        const restore = show();
+        this.announce(this.strings().copied);
         const timer = setTimeout(() => {
           this.timers.delete(timer);
-          button.textContent = strings.copyCode;
+          restore();
         }, COPIED_MS);
         this.timers.add(timer);
       },
-      // No clipboard permission (an insecure page, a denied prompt): the code stays selectable.
+      // No clipboard permission (an insecure page, a denied prompt): the text stays selectable.
       () => undefined,
     );
   }

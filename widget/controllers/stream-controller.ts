@@ -147,7 +147,7 @@ export class StreamController implements ReactiveController {
     if (restoring.signal.aborted) return;
     this.conversationId = saved.conversationId;
     this.messages = history.map((entry) => {
-      const message = this.message(entry.role, entry.content, entry.status === 'streaming' ? MESSAGE_STATUS.streaming : entry.status);
+      const message = this.message(entry.role, entry.content, entry.status === 'streaming' ? MESSAGE_STATUS.streaming : entry.status, entry.created_at);
       const steps = entry.parts?.filter((part) => part.type !== 'text');
       if (steps?.length) message.steps = steps;
       return message;
@@ -181,8 +181,8 @@ export class StreamController implements ReactiveController {
     return this.settings.strings;
   }
 
-  private message(role: ChatMessage['role'], text: string, status: MessageStatus): ChatMessage {
-    const message: ChatMessage = { key: this.nextKey++, role, text, status };
+  private message(role: ChatMessage['role'], text: string, status: MessageStatus, createdAt = new Date().toISOString()): ChatMessage {
+    const message: ChatMessage = { key: this.nextKey++, role, text, status, createdAt };
     if (role === 'assistant') {
       message.view = new MarkdownView(this.strings);
       if (status !== MESSAGE_STATUS.streaming) {

@@ -87,6 +87,8 @@ export interface NgxChatStrings {
   budgetExhausted: string;
   /** Accessible name of the starter prompts' group. */
   starterPrompts: string;
+  /** The copy button of a reply. */
+  copyReply: string;
 }
 
 const en: NgxChatStrings = {
@@ -138,6 +140,7 @@ const en: NgxChatStrings = {
   quotaExceeded: "You have reached today's limit for this chat. You can write again after {time}.",
   budgetExhausted: 'This chat has reached its limit for today. Please come back after {time}.',
   starterPrompts: 'Suggestions',
+  copyReply: 'Copy reply',
 };
 
 const es: NgxChatStrings = {
@@ -189,6 +192,7 @@ const es: NgxChatStrings = {
   quotaExceeded: 'Has llegado al límite de hoy de este chat. Podrás escribir de nuevo después de las {time}.',
   budgetExhausted: 'Este chat ha llegado a su límite de hoy. Vuelve después de las {time}.',
   starterPrompts: 'Sugerencias',
+  copyReply: 'Copiar respuesta',
 };
 
 /** The built-in languages. */

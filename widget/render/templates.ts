@@ -1,21 +1,23 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { MESSAGE_STATUS, type ChatMessage } from '../chat/chat-state.js';
+import { renderMeta, type MetaContext } from './message-meta.js';
 import { renderActivity, renderSources, toolRunning } from './reply-steps.js';
 import type { AgentWelcome } from '../api/widget-config.js';
 import type { NgxChatStrings } from './strings.js';
 
 const icon = (path: TemplateResult<2>) => html`<svg width="20" height="20" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true" focusable="false">${path}</svg>`;
 
-/** Send, chat, close and stop icons (Material Icons, Apache 2.0). */
+/** Send, chat, close, stop and copy icons (Material Icons, Apache 2.0). */
 export const ICONS = {
   send: icon(svg`<path d="M2.01 21 23 12 2.01 3 2 10l15 2-15 2z"/>`),
   chat: icon(svg`<path d="M20 2H4c-1.1 0-1.99.9-1.99 2L2 22l4-4h14c1.1 0 2-.9 2-2V4c0-1.1-.9-2-2-2z"/>`),
   close: icon(svg`<path d="M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z"/>`),
   stop: icon(svg`<path d="M6 6h12v12H6z"/>`),
+  copy: icon(svg`<path d="M16 1H4c-1.1 0-2 .9-2 2v14h2V3h12V1zm3 4H8c-1.1 0-2 .9-2 2v14c0 1.1.9 2 2 2h11c1.1 0 2-.9 2-2V7c0-1.1-.9-2-2-2zm0 16H8V7h11v14z"/>`),
 };
 
-/** One message of the log, with a spoken prefix saying who wrote it. */
-export function renderMessage(message: ChatMessage, strings: NgxChatStrings): TemplateResult {
+/** One message of the log, with a spoken prefix saying who wrote it, and when under it. */
+export function renderMessage(message: ChatMessage, strings: NgxChatStrings, meta: Omit<MetaContext, 'copyIcon'>): TemplateResult {
   const user = message.role === 'user';
   // The dots wait for the first text, except while a tool's row says what is happening.
   const waiting = !user && message.status === MESSAGE_STATUS.streaming && message.text === '' && !toolRunning(message.steps);
@@ -26,6 +28,7 @@ export function renderMessage(message: ChatMessage, strings: NgxChatStrings): Te
     ${user ? nothing : renderActivity(message.steps, strings)}${user ? html`<span class="text" dir="auto">${message.text}</span>` : message.view?.element}${waiting ? html`<span class="typing" aria-hidden="true"></span>` : nothing}
     ${user ? nothing : renderSources(message.steps, strings)}
     ${note ? html`<span class="note">${note}</span>` : nothing}
+    ${renderMeta(message, strings, { ...meta, copyIcon: ICONS.copy })}
   </div>`;
 }
 

@@ -31,7 +31,7 @@ class ScriptedTransport implements StreamTransport {
 
 /** Runs a new reply through `scripts`; returns what happened. */
 async function run(scripts: Script[], overrides: Partial<ReplyRunnerDeps> = {}) {
-  const message: ChatMessage = { key: 0, role: 'assistant', text: '', status: MESSAGE_STATUS.streaming };
+  const message: ChatMessage = { key: 0, role: 'assistant', text: '', status: MESSAGE_STATUS.streaming, createdAt: new Date(0).toISOString() };
   const reply = new Reply(message, 'hello', () => undefined);
   const transport = new ScriptedTransport(scripts);
   const waits: RetryWait[] = [];

@@ -9,7 +9,7 @@ const event = (seq: number, name: string, data: object): EventSourceMessage => (
 const chunk = (seq: number, index: number, content: string) => event(seq, 'chunk', { type: 'content', content, chunk_index: index, is_final: false });
 
 function newReply(): Reply {
-  const message: ChatMessage = { key: 0, role: 'assistant', text: '', status: MESSAGE_STATUS.streaming };
+  const message: ChatMessage = { key: 0, role: 'assistant', text: '', status: MESSAGE_STATUS.streaming, createdAt: new Date(0).toISOString() };
   return new Reply(message, 'hi', () => undefined);
 }
 
