@@ -120,6 +120,16 @@ export const ngxChatStyles = css`
   .title {
     flex: 1;
   }
+  .logo {
+    display: contents;
+  }
+  ::slotted([slot='logo']) {
+    display: block;
+    max-height: 28px;
+    max-width: 28px;
+    border-radius: 50%;
+    object-fit: cover;
+  }
   .icon-button {
     display: inline-grid;
     place-items: center;

@@ -47,6 +47,7 @@ export interface NgxChatMessage {
  *
  * @slot title - The header title. Defaults to the `title` string ("Chat").
  * @slot greeting - Shown while the conversation is empty. Defaults to the `greeting` string.
+ * @slot logo - Before the title: a logo or the assistant's avatar (an `<img>` with its `alt`, or an `<svg>`), at most 28 px high. Empty by default.
  *
  * @csspart panel - The chat window (the whole element inline, the floating panel in launcher mode).
  * @csspart header - The title bar.
@@ -114,6 +115,7 @@ export class NgxChat extends LitElement {
     theme: { reflect: true },
     lang: {},
     instanceId: { attribute: 'instance-id' },
+    storage: {},
     opened: { type: Boolean, reflect: true },
     strings: { attribute: false },
     metadata: { attribute: false },
@@ -141,8 +143,14 @@ export class NgxChat extends LitElement {
   declare theme: 'light' | 'dark' | 'auto';
   /** Language of the built-in strings: `en` or `es`. Defaults to the page's `<html lang>`, else English. */
   declare lang: string;
-  /** Names this element's saved conversation in `sessionStorage`; give each element on a page its own. Defaults to the element's id, else `default`. */
+  /** Names this element's saved conversation in storage; give each element on a page its own. Defaults to the element's id, else `default`. */
   declare instanceId: string | undefined;
+  /**
+   * Where the reader's guest identity and conversation are kept: `local` (the default) survives
+   * closing the tab and is shared by the site's tabs, which show the same conversation and the
+   * same live reply; `session` keeps them to this tab, until it closes.
+   */
+  declare storage: 'local' | 'session';
   /** Whether the launcher panel is open. */
   declare opened: boolean;
   /** Replacements for any built-in string, such as `{ title: 'Support' }`. */
@@ -213,6 +221,7 @@ export class NgxChat extends LitElement {
     this.strings = {};
     this.metadata = {};
     this.transport = 'sse';
+    this.storage = 'local';
     this.draftLength = 0;
     this.unread = 0;
   }
@@ -278,12 +287,18 @@ export class NgxChat extends LitElement {
     super.connectedCallback();
     window.addEventListener('online', this.handleConnectivity);
     window.addEventListener('offline', this.handleConnectivity);
+    window.addEventListener('storage', this.handleStorage);
+    this.clock = setInterval(() => {
+      if (this.chat.messages.length > 0) this.requestUpdate();
+    }, 60_000);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('online', this.handleConnectivity);
     window.removeEventListener('offline', this.handleConnectivity);
+    window.removeEventListener('storage', this.handleStorage);
+    clearInterval(this.clock);
   }
 
   protected override firstUpdated(): void {
@@ -319,6 +334,7 @@ export class NgxChat extends LitElement {
       @keydown=${this.handlePanelKeydown}
     >
       <div part="header" class="header">
+        <span class="logo"><slot name="logo"></slot></span>
         <span id="title" class="title"><slot name="title">${strings.title}</slot></span>
         ${launcher ? html`<button type="button" class="icon-button" aria-label=${strings.closeChat} @click=${this.close}>${ICONS.close}</button>` : nothing}
       </div>
@@ -370,7 +386,7 @@ export class NgxChat extends LitElement {
   private readonly copyReply = (message: ChatMessage, button: HTMLElement) => this.copyButtons.copyReply(message.text, button);
 
   private get store(): SessionStore {
-    return new SessionStore(this.instanceId || this.id || 'default');
+    return new SessionStore(this.instanceId || this.id || 'default', this.storage === 'session' ? 'session' : 'local');
   }
 
   private statusLine(strings: NgxChatStrings): StatusLine {
@@ -447,6 +463,12 @@ export class NgxChat extends LitElement {
 
   /** The status line says "offline" while the browser is. */
   private readonly handleConnectivity = () => this.requestUpdate();
+  /** Another tab changed this element's saved conversation. */
+  private readonly handleStorage = (event: StorageEvent) => {
+    if (this.store.concerns(event)) this.chat.followOtherTab();
+  };
+  /** Re-renders the messages' relative times ("5 minutes ago") once a minute while there are any. */
+  private clock: ReturnType<typeof setInterval> | undefined;
 
   private handleSubmit(event: SubmitEvent): void {
     event.preventDefault();

@@ -29,7 +29,7 @@ export interface StreamChatComponentProps {
   mode?: 'inline' | 'launcher';
   /** Defaults to `auto` (follows `prefers-color-scheme`). */
   theme?: 'light' | 'dark' | 'auto';
-  /** Names the saved conversation in `sessionStorage`. Defaults to `default`. */
+  /** Names the saved conversation in storage (`localStorage` by default). Defaults to `default`. */
   instanceId?: string;
   /** Class of the element, for the page's own layout and theming. */
   className?: string;

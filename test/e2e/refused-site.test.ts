@@ -49,7 +49,7 @@ describe('the refused demo site (not in ALLOWED_ORIGINS)', () => {
     // Without CORS headers on the 403, the browser keeps the answer from the page altogether.
     expect(guestOutcomes.length).toBeGreaterThan(0);
     expect(guestOutcomes.filter((outcome) => !outcome.startsWith('failed:'))).toEqual([]);
-    expect(await page.evaluate(() => Object.keys(sessionStorage).filter((key) => key.endsWith('guest-token')))).toEqual([]);
+    expect(await page.evaluate(() => [...Object.keys(localStorage), ...Object.keys(sessionStorage)].filter((key) => key.endsWith('guest-token')))).toEqual([]);
     expect(stack.traffic.sends).toBe(0);
     await saveScreenshot(page, 'demo-refused');
   });

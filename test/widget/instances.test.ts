@@ -34,10 +34,10 @@ describe('several ngx-chat elements on one page', () => {
     expect(first.messages.map((message) => message.text)[0]).to.equal('To sales');
     expect(second.messages.map((message) => message.text)).to.deep.equal(['To support', 'Support here.']);
 
-    const keys = Object.keys(sessionStorage).sort();
+    const keys = Object.keys(localStorage).sort();
     expect(keys).to.deep.equal(['ngx-chat:sales:guest-token', 'ngx-chat:sales:session', 'ngx-chat:support-chat:guest-token', 'ngx-chat:support-chat:session']);
-    expect(JSON.parse(sessionStorage.getItem('ngx-chat:sales:session') ?? '{}').conversationId).to.equal(a.conversationId);
-    expect(JSON.parse(sessionStorage.getItem('ngx-chat:support-chat:session') ?? '{}').conversationId).to.equal(b.conversationId);
+    expect(JSON.parse(localStorage.getItem('ngx-chat:sales:session') ?? '{}').conversationId).to.equal(a.conversationId);
+    expect(JSON.parse(localStorage.getItem('ngx-chat:support-chat:session') ?? '{}').conversationId).to.equal(b.conversationId);
   });
 
   it('abort their stream when removed from the page', async () => {

@@ -51,12 +51,12 @@ describe('ngx-chat scrolling, controls and connectivity', () => {
     const ended = replyEnded(element);
     element.send('Remember this');
     const first = await ended;
-    expect(sessionStorage.getItem('ngx-chat:clearing:session')).to.contain(first.conversationId);
+    expect(localStorage.getItem('ngx-chat:clearing:session')).to.contain(first.conversationId);
     element.clear();
     await element.updateComplete;
     expect(element.messages).to.deep.equal([]);
     expect(element.conversationId).to.equal(undefined);
-    expect(sessionStorage.getItem('ngx-chat:clearing:session')).to.equal(null);
+    expect(localStorage.getItem('ngx-chat:clearing:session')).to.equal(null);
     expect(shadow(element).querySelector('.empty')).to.exist;
   });
 

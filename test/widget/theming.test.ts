@@ -91,6 +91,26 @@ describe('ngx-chat theming', () => {
     expect(getComputedStyle(root.querySelector('[part="header"]') as Element).fontWeight).to.equal('300');
   });
 
+  it('puts a logo in the header before the title, kept within 28 px', async () => {
+    const element = await fixture({ 'api-url': api, guest: '' }, (el) => {
+      const logo = document.createElement('img');
+      logo.slot = 'logo';
+      logo.alt = 'Kettle & Crema';
+      logo.width = 200;
+      logo.height = 200;
+      logo.src = 'data:image/svg+xml,' + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><rect width="200" height="200" fill="tomato"/></svg>');
+      el.append(logo);
+    });
+    const logo = element.querySelector('img')!;
+    const slot = shadow(element).querySelector<HTMLSlotElement>('slot[name="logo"]')!;
+    expect(slot.assignedElements()).to.deep.equal([logo]);
+    const header = shadow(element).querySelector('[part="header"]')!;
+    expect(header.firstElementChild?.contains(slot)).to.equal(true);
+    const box = logo.getBoundingClientRect();
+    expect(box.height).to.be.at.most(28);
+    expect(box.width).to.be.at.most(28);
+  });
+
   it('keeps the page CSS out of the widget', async () => {
     const style = document.createElement('style');
     style.id = 'part-style';

@@ -19,17 +19,38 @@ export interface SavedReply {
   steps?: ReplyStep[];
 }
 
+/** Where the reader's identity and conversation are kept: `local` across tabs and visits, `session` for this tab alone. */
+export type StorageKind = 'local' | 'session';
+
 /**
- * The element's `sessionStorage` entries, namespaced by its `instance-id` (or id) so several
- * widgets on a page keep separate conversations. Storage can be missing or full (sandboxed
+ * The element's stored entries, namespaced by its `instance-id` (or id) so several widgets on a
+ * page keep separate conversations. The guest token and the conversation go to `localStorage`
+ * (every tab of the site, and later visits) unless the page asks for `sessionStorage`; whether
+ * the launcher was open is always this tab's own. Storage can be missing or full (sandboxed
  * frames, some private modes); the widget then simply forgets on reload.
  */
 export class SessionStore {
   private readonly prefix: string;
 
-  /** @param namespace The element's `instance-id`, else its id, else `default`. */
-  constructor(namespace: string) {
+  /**
+   * @param namespace The element's `instance-id`, else its id, else `default`.
+   * @param kind Where the identity and the conversation are kept.
+   */
+  constructor(
+    namespace: string,
+    private readonly kind: StorageKind = 'local',
+  ) {
     this.prefix = `ngx-chat:${namespace}:`;
+  }
+
+  /** The storage key of the saved conversation, to recognise another tab's change of it. */
+  get sessionKey(): string {
+    return `${this.prefix}session`;
+  }
+
+  /** Whether a `storage` event from another tab concerns this store's conversation. */
+  concerns(event: StorageEvent): boolean {
+    return event.key === this.sessionKey && event.storageArea === this.storage();
   }
 
   /** The saved conversation, when there is a well-formed one. */
@@ -56,11 +77,11 @@ export class SessionStore {
 
   /** Whether the launcher's panel was open, so a reload in the middle of a reply shows it again. */
   get opened(): boolean {
-    return this.read('opened') === '1';
+    return this.read('opened', 'session') === '1';
   }
 
   set opened(opened: boolean) {
-    this.write('opened', opened ? '1' : undefined);
+    this.write('opened', opened ? '1' : undefined, 'session');
   }
 
   /** The guest token from `/auth/guest`, kept so a reload stays the same guest and can resume its streams. */
@@ -72,19 +93,24 @@ export class SessionStore {
     this.write('guest-token', token);
   }
 
-  private read(key: string): string | undefined {
+  private storage(kind: StorageKind = this.kind): Storage {
+    return kind === 'local' ? localStorage : sessionStorage;
+  }
+
+  private read(key: string, kind?: StorageKind): string | undefined {
     try {
-      return sessionStorage.getItem(this.prefix + key) ?? undefined;
+      return this.storage(kind).getItem(this.prefix + key) ?? undefined;
     } catch {
       // No storage here (sandboxed frame, blocked cookies): behave as if nothing was saved.
       return undefined;
     }
   }
 
-  private write(key: string, value: string | undefined): void {
+  private write(key: string, value: string | undefined, kind?: StorageKind): void {
     try {
-      if (value === undefined) sessionStorage.removeItem(this.prefix + key);
-      else sessionStorage.setItem(this.prefix + key, value);
+      const storage = this.storage(kind);
+      if (value === undefined) storage.removeItem(this.prefix + key);
+      else storage.setItem(this.prefix + key, value);
     } catch {
       // Storage missing or full: only reload-resume is lost, the chat itself works on.
     }

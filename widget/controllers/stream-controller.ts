@@ -48,6 +48,8 @@ export class StreamController implements ReactiveController {
   rateLimitedUntil: number | undefined;
   conversationId: string | undefined;
   private active: Reply | undefined;
+  /** The stream of the newest reply this tab showed: another tab's newer one is followed. */
+  private lastStreamId: string | undefined;
   private run: AbortController | undefined;
   private restoring: AbortController | undefined;
   private frame = 0;
@@ -125,6 +127,29 @@ export class StreamController implements ReactiveController {
     this.host.requestUpdate();
   }
 
+  /**
+   * Another tab of the site changed the saved conversation: while this one is idle it shows the
+   * same — a conversation started or switched to there, or a reply started there, which it
+   * reattaches to and streams alongside. A tab that is streaming keeps to its own reply.
+   */
+  followOtherTab(): void {
+    if (this.active) return;
+    const saved = this.options.store().load();
+    if (!saved) {
+      // Cleared there (a new conversation): the same here, without touching the storage again.
+      if (this.conversationId === undefined) return;
+      this.messages = [];
+      this.conversationId = undefined;
+      this.host.requestUpdate();
+      return;
+    }
+    const newReply = saved.reply !== undefined && saved.reply.streamId !== this.lastStreamId;
+    if (saved.conversationId === this.conversationId && !newReply) return;
+    this.messages = [];
+    this.conversationId = undefined;
+    void this.restore();
+  }
+
   /** Restores the saved conversation after a reload, and reattaches to its reply in flight. */
   async restore(): Promise<void> {
     const saved = this.options.store().load();
@@ -154,6 +179,7 @@ export class StreamController implements ReactiveController {
     });
     const last = history.at(-1);
     const lastMessage = this.messages.at(-1);
+    this.lastStreamId = history.findLast((entry) => entry.stream_id)?.stream_id;
     if (last?.role === 'assistant' && last.status === 'streaming' && last.stream_id && lastMessage) {
       // The saved position belongs to this stream only if the ids match; else replay it whole.
       const position: ReplyPosition = saved.reply?.streamId === last.stream_id ? saved.reply : { streamId: last.stream_id, lastEventId: `${last.stream_id}:0`, nextChunk: 0, text: '' };
@@ -236,6 +262,7 @@ export class StreamController implements ReactiveController {
     switch (applied.kind) {
       case 'start':
         this.conversationId = applied.data.conversation_id;
+        this.lastStreamId = applied.data.stream_id;
         this.setStatus(CHAT_STATUS.streaming);
         this.save();
         if (reply.stopRequested) this.stop();

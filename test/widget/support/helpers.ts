@@ -60,6 +60,7 @@ export async function fixture(attributes: Record<string, string>, setup: (elemen
 export function cleanup(): void {
   for (const box of document.querySelectorAll('.fixture-box')) box.remove();
   sessionStorage.clear();
+  localStorage.clear();
 }
 
 /** The shadow root of `element`. */
@@ -92,12 +93,12 @@ export interface ReloadFrame {
 }
 
 /** Opens `test/widget/fixtures/reload.html` in a frame, its widget on `api` with `metadata` (and `mode`). */
-export function reloadFrame(api: string, metadata: Record<string, unknown>, mode: 'inline' | 'launcher' = 'inline'): ReloadFrame {
+export function reloadFrame(api: string, metadata: Record<string, unknown>, mode: 'inline' | 'launcher' = 'inline', storage: 'local' | 'session' = 'local'): ReloadFrame {
   const frame = document.createElement('iframe');
   frame.className = 'fixture-box';
   frame.style.width = '800px';
   frame.style.height = '700px';
-  frame.src = `/test/widget/fixtures/reload.html?mode=${mode}&api=${encodeURIComponent(api)}&metadata=${encodeURIComponent(JSON.stringify(metadata))}`;
+  frame.src = `/test/widget/fixtures/reload.html?mode=${mode}&storage=${storage}&api=${encodeURIComponent(api)}&metadata=${encodeURIComponent(JSON.stringify(metadata))}`;
   document.body.append(frame);
   return {
     frame,
