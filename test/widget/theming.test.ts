@@ -98,7 +98,7 @@ describe('ngx-chat theming', () => {
       logo.alt = 'Kettle & Crema';
       logo.width = 200;
       logo.height = 200;
-      logo.src = 'data:image/svg+xml,' + encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><rect width="200" height="200" fill="tomato"/></svg>');
+      logo.src = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" width="200" height="200"><rect width="200" height="200" fill="tomato"/></svg>')}`;
       el.append(logo);
     });
     const logo = element.querySelector('img')!;
