@@ -20,6 +20,12 @@ const dark = css`
   --_link: var(--ngx-chat-link-color, #9cc0fa);
   --_error: var(--ngx-chat-error-color, #ffb4ab);
   --_focus: var(--ngx-chat-focus-color, #8ab4f8);
+  --_hl-keyword: #ff7b72;
+  --_hl-string: #a5d6ff;
+  --_hl-comment: #a4acb6;
+  --_hl-number: #79c0ff;
+  --_hl-title: #d2a8ff;
+  --_hl-attr: #ffa657;
 `;
 
 /** Styles of `<ngx-chat>`; every themable value comes from a documented `--ngx-chat-*` property. */
@@ -40,6 +46,13 @@ export const ngxChatStyles = css`
     --_link: var(--ngx-chat-link-color, #0a57d0);
     --_error: var(--ngx-chat-error-color, #b42318);
     --_focus: var(--ngx-chat-focus-color, #0a57d0);
+    /* Code tokens: each at least 4.5:1 on the code background, in both themes. */
+    --_hl-keyword: #a0111f;
+    --_hl-string: #0a3069;
+    --_hl-comment: #4d5761;
+    --_hl-number: #0550ae;
+    --_hl-title: #6639ba;
+    --_hl-attr: #953800;
     --_radius: var(--ngx-chat-radius, 12px);
     --_space: var(--ngx-chat-spacing, 12px);
     --_offset: var(--ngx-chat-offset, 20px);

@@ -28,6 +28,8 @@ const chatInWidget: Prepare = async (page) => {
 const replyDone: Prepare = async (page) => {
   await chatInWidget(page);
   await waitForReply(page, 'completed');
+  // The demo reply's code block, coloured by the on-demand highlighter: its tokens are checked too.
+  await page.waitForFunction(() => [...document.querySelectorAll('ngx-chat')].some((chat) => chat.shadowRoot?.querySelector('pre code.hljs')), undefined, { timeout: WAIT_MS });
 };
 /** A reply that searched the demo catalogue, its tool row opened to the arguments and result. */
 const toolStepOpen: Prepare = async (page) => {

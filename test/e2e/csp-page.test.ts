@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoReply } from '../../server/agents/demo-agent.js';
 import { VIEWPORT, launchChromium, saveScreenshot } from './support/browser.js';
 import { startDemoStack, type DemoStack } from './support/demo-stack.js';
-import { occurrences, renderedLines, renderedReply, sendInWidget, waitForReply } from './support/widget-page.js';
+import { WAIT_MS, occurrences, renderedLines, renderedReply, sendInWidget, waitForReply } from './support/widget-page.js';
 
 declare global {
   interface Window {
@@ -56,6 +56,8 @@ describe('the strict-CSP demo page', () => {
       return panel ? getComputedStyle(panel).borderTopLeftRadius : '';
     }, chat);
     expect(radius).toBe('12px');
+    // The reply's code block, highlighted by the chunk imported from the API (script-src allows it).
+    await page.waitForFunction((sel) => document.querySelector(sel)?.shadowRoot?.querySelector('pre code.hljs .hljs-keyword'), chat, { timeout: WAIT_MS });
     expect(await page.evaluate(() => window.cspViolations)).toEqual([]);
     expect(cspConsole).toEqual([]);
     await saveScreenshot(page, 'demo-csp');

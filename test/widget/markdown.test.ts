@@ -34,7 +34,7 @@ const PAYLOADS = [
 const FORBIDDEN = 'script, iframe, style, svg, math, img, object, embed, form, details, link, meta, base, frame, frameset, video, audio, source';
 /** Every element and attribute a rendered reply may hold: what the renderer creates, nothing else. */
 const ALLOWED_TAGS = new Set(['div', 'p', 'br', 'hr', 'h3', 'h4', 'h5', 'h6', 'em', 'strong', 's', 'code', 'pre', 'a', 'ul', 'ol', 'li', 'input', 'blockquote', 'span', 'button', 'table', 'thead', 'tbody', 'tr', 'th', 'td']);
-const ALLOWED_ATTRIBUTES = new Set(['class', 'href', 'target', 'rel', 'type', 'disabled', 'checked', 'start', 'aria-label', 'tabindex', 'style']);
+const ALLOWED_ATTRIBUTES = new Set(['class', 'href', 'target', 'rel', 'type', 'disabled', 'checked', 'start', 'aria-label', 'aria-hidden', 'tabindex', 'style']);
 
 describe('ngx-chat Markdown', () => {
   let api: string;

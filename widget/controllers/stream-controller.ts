@@ -15,6 +15,7 @@ import { failureMessage } from '../chat/failures.js';
 import { Reply, type ReplyPosition } from '../chat/reply.js';
 import { OriginRefusedError, ReplyRunner } from '../chat/reply-runner.js';
 import type { ChatError } from '../events.js';
+import { highlightLater } from '../render/code-highlighter.js';
 import { MarkdownView } from '../render/markdown-view.js';
 import type { NgxChatStrings } from '../render/strings.js';
 import { TOOL_PHASE, toolLabel } from '../render/tool-labels.js';
@@ -210,7 +211,7 @@ export class StreamController implements ReactiveController {
   private message(role: ChatMessage['role'], text: string, status: MessageStatus, createdAt = new Date().toISOString()): ChatMessage {
     const message: ChatMessage = { key: this.nextKey++, role, text, status, createdAt };
     if (role === 'assistant') {
-      message.view = new MarkdownView(this.strings);
+      message.view = new MarkdownView(this.strings, (code, language) => highlightLater(this.settings.apiUrl, code, language));
       if (status !== MESSAGE_STATUS.streaming) {
         message.view.write(text);
         message.view.end();

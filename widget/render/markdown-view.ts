@@ -82,8 +82,17 @@ export class MarkdownView {
   /** The open table's column alignments, once its delimiter row has passed. */
   private align: string[] | undefined;
 
-  /** @param strings The names of code blocks, their copy buttons and task checkboxes. */
-  constructor(private readonly strings: Pick<NgxChatStrings, 'copyCode' | 'code' | 'taskDone' | 'taskOpen'>) {
+  /** Each fenced code block's language, once its info string named one. */
+  private readonly languages = new WeakMap<Element, string>();
+
+  /**
+   * @param strings The names of code blocks, their copy buttons and task checkboxes.
+   * @param onCode Called with each fenced code block that names its language, once it is complete (to highlight it).
+   */
+  constructor(
+    private readonly strings: Pick<NgxChatStrings, 'copyCode' | 'code' | 'taskDone' | 'taskOpen'>,
+    private readonly onCode: (code: HTMLElement, language: string) => void = () => undefined,
+  ) {
     this.element = document.createElement('div');
     this.element.className = 'md';
     // Each reply is laid out by its own first strong character: Arabic or Hebrew right to left.
@@ -179,7 +188,9 @@ export class MarkdownView {
   private close(): void {
     const type = this.types.pop();
     if (type === smd.TABLE) this.align = undefined;
-    if (this.nodes.length > 1) this.nodes.pop();
+    const node = this.nodes.length > 1 ? this.nodes.pop() : undefined;
+    const language = node && this.languages.get(node);
+    if (language && node instanceof HTMLElement) this.onCode(node, language);
     if (type !== undefined && BLOCKS.has(type)) this.plainText += '\n';
   }
 
@@ -205,7 +216,15 @@ export class MarkdownView {
       node.checked = true;
       node.setAttribute('aria-label', this.strings.taskDone);
     } else if (type === smd.LANG && node.localName === 'code' && /^[\w+#.-]{1,30}$/.test(value)) {
-      node.parentElement?.setAttribute('aria-label', `${this.strings.code} (${value})`);
+      const pre = node.parentElement;
+      pre?.setAttribute('aria-label', `${this.strings.code} (${value})`);
+      // Seen on the block's top edge; the code region's name says it to a screen reader.
+      const label = document.createElement('span');
+      label.className = 'code-lang';
+      label.setAttribute('aria-hidden', 'true');
+      label.textContent = value;
+      pre?.parentElement?.insertBefore(label, pre);
+      this.languages.set(node, value);
     }
   }
 }

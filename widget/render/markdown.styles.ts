@@ -106,4 +106,53 @@ export const markdownStyles = css`
     border: 1px solid var(--_border);
     padding: 2px 6px;
   }
+  /* A fenced block's language, on its top edge (the copy button sits opposite). */
+  .md .code-lang {
+    position: absolute;
+    inset-block-start: 6px;
+    inset-inline-start: 10px;
+    font-size: 0.75em;
+    color: var(--_muted);
+    direction: ltr;
+  }
+  /* Highlighted code (the on-demand highlighter adds highlight.js's classes). */
+  .md .hljs-keyword,
+  .md .hljs-selector-tag,
+  .md .hljs-doctag,
+  .md .hljs-meta .hljs-keyword,
+  .md .hljs-template-tag {
+    color: var(--_hl-keyword);
+  }
+  .md .hljs-string,
+  .md .hljs-regexp,
+  .md .hljs-meta .hljs-string {
+    color: var(--_hl-string);
+  }
+  .md .hljs-comment,
+  .md .hljs-quote,
+  .md .hljs-meta {
+    color: var(--_hl-comment);
+    font-style: italic;
+  }
+  .md .hljs-number,
+  .md .hljs-literal,
+  .md .hljs-built_in,
+  .md .hljs-variable,
+  .md .hljs-symbol,
+  .md .hljs-type {
+    color: var(--_hl-number);
+  }
+  .md .hljs-title,
+  .md .hljs-section,
+  .md .hljs-name {
+    color: var(--_hl-title);
+  }
+  .md .hljs-attr,
+  .md .hljs-attribute,
+  .md .hljs-property,
+  .md .hljs-params,
+  .md .hljs-selector-class,
+  .md .hljs-selector-id {
+    color: var(--_hl-attr);
+  }
 `;
