@@ -34,5 +34,22 @@ export interface MessageView {
 /** The body of `GET /conversations/{conversation_id}`, oldest message first. */
 export interface ConversationView {
   conversation_id: string;
+  title: string;
   messages: MessageView[];
+}
+
+/** One conversation in `GET /conversations`. */
+export interface ConversationSummaryView {
+  conversation_id: string;
+  /** From its first message, unless renamed with `PATCH /conversations/{id}`. */
+  title: string;
+  /** ISO 8601: when it began, and when a turn last began in it. */
+  created_at: string;
+  updated_at: string;
+}
+
+/** The body of `GET /conversations?limit=&cursor=`: newest first; `next_cursor` fetches the next page. */
+export interface ConversationListView {
+  conversations: ConversationSummaryView[];
+  next_cursor?: string;
 }

@@ -74,7 +74,7 @@ export function createApp(services: Services): Express {
   api.use('/stream', auth);
   api.use('/conversations', auth);
   api.use(stopRoute(services));
-  api.use(conversationRoutes(services));
+  api.use(conversationRoutes(services, json));
   app.use(api);
 
   app.use(handleNotFound);

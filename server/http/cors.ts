@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { originNotAllowed } from './errors.js';
 
-const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
+const ALLOWED_METHODS = 'GET, POST, PATCH, DELETE, OPTIONS';
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Last-Event-ID, Accept';
 /** Headers the widget reads from responses. */
 const EXPOSED_HEADERS = 'Retry-After, WWW-Authenticate';

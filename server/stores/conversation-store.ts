@@ -26,7 +26,76 @@ export interface TurnEnding {
 export interface Conversation {
   conversationId: string;
   owner: string;
+  /** From its first message (cut to {@link TITLE_LENGTH} characters), unless renamed. */
+  title: string;
   messages: ConversationMessage[];
+}
+
+/** A conversation as its owner's list shows it. */
+export interface ConversationSummary {
+  conversationId: string;
+  title: string;
+  /** ISO 8601: when it began, and when a turn last began in it. */
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One page of an owner's conversations, newest first; `nextCursor` asks for the next. */
+export interface ConversationPage {
+  conversations: ConversationSummary[];
+  nextCursor?: string;
+}
+
+/** Longest title, in characters: a first message is cut to it (with …), a rename refused past it. */
+export const TITLE_LENGTH = 80;
+
+/** The title a first message gives a conversation: its first line, cut to {@link TITLE_LENGTH}. */
+export function titleFrom(message: string): string {
+  const line = message.trim().split('\n')[0].trim().replace(/\s+/g, ' ');
+  const chars = [...line];
+  return chars.length <= TITLE_LENGTH ? line : `${chars.slice(0, TITLE_LENGTH - 1).join('')}…`;
+}
+
+/** Where a page of a list starts: after the conversation last active at `updatedAtMs` with this id. */
+export interface ListCursor {
+  updatedAtMs: number;
+  conversationId: string;
+}
+
+/** The opaque `cursor` of `GET /conversations`. */
+export function encodeCursor(cursor: ListCursor): string {
+  return Buffer.from(JSON.stringify([cursor.updatedAtMs, cursor.conversationId])).toString('base64url');
+}
+
+/** The cursor a client sent back, or undefined when it is not one this API made. */
+export function decodeCursor(text: string): ListCursor | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string') return { updatedAtMs: value[0], conversationId: value[1] };
+  } catch {
+    // Not base64url JSON.
+  }
+  return undefined;
+}
+
+/** Whether `summary` comes after `cursor` in the newest-first order (by activity, then id). */
+export function isAfter(summary: ConversationSummary, cursor: ListCursor | undefined): boolean {
+  if (!cursor) return true;
+  const at = Date.parse(summary.updatedAt);
+  return at < cursor.updatedAtMs || (at === cursor.updatedAtMs && summary.conversationId < cursor.conversationId);
+}
+
+/** Newest first: by activity, then by id, so pages never skip or repeat. */
+export function newestFirst(a: ConversationSummary, b: ConversationSummary): number {
+  return Date.parse(b.updatedAt) - Date.parse(a.updatedAt) || (a.conversationId < b.conversationId ? 1 : a.conversationId > b.conversationId ? -1 : 0);
+}
+
+/** A page of `sorted` summaries after `cursor`. */
+export function pageOf(sorted: ConversationSummary[], limit: number, cursor: ListCursor | undefined): ConversationPage {
+  const after = sorted.filter((summary) => isAfter(summary, cursor));
+  const conversations = after.slice(0, limit);
+  const last = conversations.at(-1);
+  return after.length > limit && last ? { conversations, nextCursor: encodeCursor({ updatedAtMs: Date.parse(last.updatedAt), conversationId: last.conversationId }) } : { conversations };
 }
 
 /** Thrown by {@link ConversationStore.beginTurn} when another reply is still streaming. */
@@ -61,6 +130,12 @@ export interface ConversationStore {
    * first end counts: a reply that is no longer `streaming` stays as it is.
    */
   endTurn(conversationId: string, streamId: string, ending: TurnEnding): Promise<void>;
+  /** One page of `owner`'s conversations, newest first. */
+  list(owner: string, limit: number, cursor?: ListCursor): Promise<ConversationPage>;
+  /** Renames `owner`'s conversation; false when there is none of theirs by that id. */
+  rename(conversationId: string, owner: string, title: string): Promise<boolean>;
+  /** Deletes `owner`'s conversation and its messages; false when there is none of theirs by that id. */
+  remove(conversationId: string, owner: string): Promise<boolean>;
   /** Releases timers and connections. */
   close(): Promise<void>;
 }

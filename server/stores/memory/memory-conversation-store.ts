@@ -1,9 +1,17 @@
 import { ActivityList, type ActivityNode } from './activity-list.js';
-import {  ConversationBusyError,
+import {
+  ConversationBusyError,
+  newestFirst,
+  pageOf,
+  titleFrom,
   type Conversation,
   type ConversationMessage,
+  type ConversationPage,
   type ConversationStore,
-  type TurnStart, type TurnEnding
+  type ConversationSummary,
+  type ListCursor,
+  type TurnEnding,
+  type TurnStart,
 } from '../conversation-store.js';
 import { StoreFullError } from '../store-full-error.js';
 
@@ -28,6 +36,9 @@ const BUSY_RETRY_AFTER_S = 5;
  */
 class Entry {
   expiresAt = 0;
+  readonly createdAt = new Date().toISOString();
+  /** When a turn last began in it. */
+  updatedAt = this.createdAt;
   /** Its place among all conversations. */
   readonly everyone: ActivityNode<Entry>;
   /** Its place among its owner's. */
@@ -80,11 +91,12 @@ export class MemoryConversationStore implements ConversationStore {
   }
 
   async beginTurn(turn: TurnStart): Promise<ConversationMessage[]> {
-    const entry = this.live(turn.conversationId) ?? this.create(turn.conversationId, turn.owner);
+    const entry = this.live(turn.conversationId) ?? this.create(turn.conversationId, turn.owner, titleFrom(turn.userMessage));
     const { messages } = entry.conversation;
     if (turnInProgress(entry.conversation)) throw new ConversationBusyError('A reply is still streaming in this conversation.');
     const history = copyMessages(messages);
     const now = new Date().toISOString();
+    entry.updatedAt = now;
     messages.push(
       { role: 'user', content: turn.userMessage, status: 'completed', created_at: now },
       { role: 'assistant', content: '', status: 'streaming', created_at: now, stream_id: turn.streamId },
@@ -103,6 +115,30 @@ export class MemoryConversationStore implements ConversationStore {
     this.touch(entry);
   }
 
+  async list(owner: string, limit: number, cursor?: ListCursor): Promise<ConversationPage> {
+    this.dropExpired();
+    const summaries: ConversationSummary[] = [];
+    for (let node = this.byOwner.get(owner)?.stalest; node; node = node.newer) {
+      const { conversation, createdAt, updatedAt } = node.value;
+      summaries.push({ conversationId: conversation.conversationId, title: conversation.title, createdAt, updatedAt });
+    }
+    return pageOf(summaries.sort(newestFirst), limit, cursor);
+  }
+
+  async rename(conversationId: string, owner: string, title: string): Promise<boolean> {
+    const entry = this.live(conversationId);
+    if (entry?.conversation.owner !== owner) return false;
+    entry.conversation.title = title;
+    return true;
+  }
+
+  async remove(conversationId: string, owner: string): Promise<boolean> {
+    const entry = this.live(conversationId);
+    if (entry?.conversation.owner !== owner) return false;
+    this.drop(entry);
+    return true;
+  }
+
   async close(): Promise<void> {
     for (const entry of this.entries.values()) this.drop(entry);
   }
@@ -112,12 +148,12 @@ export class MemoryConversationStore implements ConversationStore {
     return this.entries.get(conversationId);
   }
 
-  private create(conversationId: string, owner: string): Entry {
+  private create(conversationId: string, owner: string, title: string): Entry {
     const evicted = this.roomFor(owner);
     if (evicted) this.drop(evicted);
     let mine = this.byOwner.get(owner);
     if (!mine) this.byOwner.set(owner, (mine = new ActivityList()));
-    const entry = new Entry({ conversationId, owner, messages: [] }, this.everyone, mine);
+    const entry = new Entry({ conversationId, owner, title, messages: [] }, this.everyone, mine);
     this.entries.set(conversationId, entry);
     return entry;
   }

@@ -15,6 +15,11 @@ export interface ConversationKeys {
   all: string[];
 }
 
+/** The sorted set of an owner's conversation ids, scored by when a turn last began in each (ms). */
+export function ownerIndexKey(prefix: string, owner: string): string {
+  return `${prefix}owner:${owner}:conversations`;
+}
+
 /** The keys of a conversation, under `prefix`. */
 export function conversationKeys(prefix: string, conversationId: string): ConversationKeys {
   const conversation = `${prefix}conversation:${conversationId}`;
@@ -60,18 +65,40 @@ end
 `;
 
 /**
- * KEYS conversation, messages, turn; ARGV owner, stream id, user JSON, assistant JSON, TTL s,
- * turn TTL s. The turn key (`SET NX`) is the one-reply-at-a-time rule; taking it, reading the
- * history and appending the turn happen in one step. Returns the history, or nil when busy.
+ * KEYS conversation, messages, turn, owner index; ARGV owner, stream id, user JSON, assistant
+ * JSON, TTL s, turn TTL s, title, now (ms), now (ISO), conversation id. The turn key (`SET NX`) is
+ * the one-reply-at-a-time rule; taking it, reading the history, appending the turn and ranking
+ * the conversation first in its owner's list happen in one step. Returns the history, or nil
+ * when busy.
  */
 export const BEGIN_TURN = `
 if not redis.call('SET', KEYS[3], ARGV[2], 'NX', 'EX', ARGV[6]) then return false end
 redis.call('HSETNX', KEYS[1], 'owner', ARGV[1])
+redis.call('HSETNX', KEYS[1], 'title', ARGV[7])
+redis.call('HSETNX', KEYS[1], 'created_at', ARGV[9])
+redis.call('HSET', KEYS[1], 'updated_at', ARGV[9])
 local history = redis.call('LRANGE', KEYS[2], 0, -1)
 redis.call('RPUSH', KEYS[2], ARGV[3], ARGV[4])
 redis.call('EXPIRE', KEYS[1], ARGV[5])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
+redis.call('ZADD', KEYS[4], ARGV[8], ARGV[10])
+redis.call('EXPIRE', KEYS[4], ARGV[5])
 return history
+`;
+
+/** KEYS conversation; ARGV owner, title. Renames the conversation if it is the owner's: 1, else 0. */
+export const RENAME = `
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'title', ARGV[2])
+return 1
+`;
+
+/** KEYS conversation, messages, turn, owner index; ARGV owner, conversation id. Deletes the owner's conversation: 1, else 0. */
+export const REMOVE = `
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
+redis.call('ZREM', KEYS[4], ARGV[2])
+return 1
 `;
 
 /** KEYS conversation, messages, turn; ARGV stream id, content, status, TTL s, parts JSON ('' for none). See {@link END_TURN_LUA}. */

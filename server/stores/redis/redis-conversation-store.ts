@@ -1,12 +1,20 @@
 import type { Redis } from 'ioredis';
-import {  ConversationBusyError,
+import {
+  ConversationBusyError,
+  newestFirst,
+  pageOf,
+  titleFrom,
   type Conversation,
   type ConversationMessage,
+  type ConversationPage,
   type ConversationStore,
-  type TurnStart, type TurnEnding
+  type ConversationSummary,
+  type ListCursor,
+  type TurnEnding,
+  type TurnStart,
 } from '../conversation-store.js';
 import { callRedis } from './redis-client.js';
-import { conversationKeys } from './redis-conversation-scripts.js';
+import { conversationKeys, ownerIndexKey } from './redis-conversation-scripts.js';
 import { scriptArgs } from './redis-scripts.js';
 
 /** Options for {@link RedisConversationStore}. */
@@ -45,11 +53,11 @@ export class RedisConversationStore implements ConversationStore {
 
   async get(conversationId: string): Promise<Conversation | undefined> {
     const keys = this.keys(conversationId);
-    const [owner, messages] = await callRedis(this.client, () =>
-      Promise.all([this.client.hget(keys.conversation, 'owner'), this.client.lrange(keys.messages, 0, -1)]),
+    const [[owner, title], messages] = await callRedis(this.client, () =>
+      Promise.all([this.client.hmget(keys.conversation, 'owner', 'title'), this.client.lrange(keys.messages, 0, -1)]),
     );
     if (owner === null) return undefined;
-    return { conversationId, owner, messages: messages.map(parseMessage) };
+    return { conversationId, owner, title: title ?? '', messages: messages.map(parseMessage) };
   }
 
   async beginTurn(turn: TurnStart): Promise<ConversationMessage[]> {
@@ -57,8 +65,8 @@ export class RedisConversationStore implements ConversationStore {
     const now = new Date().toISOString();
     const user: ConversationMessage = { role: 'user', content: turn.userMessage, status: 'completed', created_at: now };
     const assistant: ConversationMessage = { role: 'assistant', content: '', status: 'streaming', created_at: now, stream_id: turn.streamId };
-    const args = [turn.owner, turn.streamId, JSON.stringify(user), JSON.stringify(assistant), this.ttlS, this.turnTtlS];
-    const history = await callRedis(this.client, () => this.client.conversationBeginTurn(...scriptArgs(keys.all, args)));
+    const args = [turn.owner, turn.streamId, JSON.stringify(user), JSON.stringify(assistant), this.ttlS, this.turnTtlS, titleFrom(turn.userMessage), Date.parse(now), now, turn.conversationId];
+    const history = await callRedis(this.client, () => this.client.conversationBeginTurn(...scriptArgs([...keys.all, ownerIndexKey(this.prefix, turn.owner)], args)));
     if (history === null) throw new ConversationBusyError('A reply is still streaming in this conversation.');
     if (!Array.isArray(history)) throw new Error(`Unexpected reply from Redis to beginning a turn: ${JSON.stringify(history)}.`);
     return history.map(parseMessage);
@@ -67,6 +75,38 @@ export class RedisConversationStore implements ConversationStore {
   async endTurn(conversationId: string, streamId: string, { content, parts, status }: TurnEnding): Promise<void> {
     const keys = this.keys(conversationId);
     await callRedis(this.client, () => this.client.conversationEndTurn(...scriptArgs(keys.all, [streamId, content, status, this.ttlS, parts ? JSON.stringify(parts) : ''])));
+  }
+
+  /**
+   * The owner's index holds at most a page's worth more than asked for past the cursor; ids whose
+   * conversation has expired are dropped from it as they are met.
+   */
+  async list(owner: string, limit: number, cursor?: ListCursor): Promise<ConversationPage> {
+    const index = ownerIndexKey(this.prefix, owner);
+    const max = cursor ? String(cursor.updatedAtMs) : '+inf';
+    const ids = await callRedis(this.client, () => this.client.zrevrangebyscore(index, max, '-inf', 'LIMIT', 0, limit + 50));
+    const rows = await callRedis(this.client, () =>
+      Promise.all(ids.map((id) => this.client.hmget(this.keys(id).conversation, 'owner', 'title', 'created_at', 'updated_at'))),
+    );
+    const summaries: ConversationSummary[] = [];
+    const gone: string[] = [];
+    ids.forEach((conversationId, index_) => {
+      const [rowOwner, title, createdAt, updatedAt] = rows[index_];
+      if (rowOwner !== owner || !createdAt || !updatedAt) gone.push(conversationId);
+      else summaries.push({ conversationId, title: title ?? '', createdAt, updatedAt });
+    });
+    if (gone.length > 0) await callRedis(this.client, () => this.client.zrem(index, ...gone));
+    return pageOf(summaries.sort(newestFirst), limit, cursor);
+  }
+
+  async rename(conversationId: string, owner: string, title: string): Promise<boolean> {
+    const keys = this.keys(conversationId);
+    return (await callRedis(this.client, () => this.client.conversationRename(...scriptArgs([keys.conversation], [owner, title])))) === 1;
+  }
+
+  async remove(conversationId: string, owner: string): Promise<boolean> {
+    const keys = this.keys(conversationId);
+    return (await callRedis(this.client, () => this.client.conversationRemove(...scriptArgs([...keys.all, ownerIndexKey(this.prefix, owner)], [owner, conversationId])))) === 1;
   }
 
   /** Nothing to release: the client is shared and closed by its owner. */

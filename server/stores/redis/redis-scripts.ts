@@ -1,5 +1,5 @@
 import type { ClientContext, Result } from 'ioredis';
-import { BEGIN_TURN, END_TURN } from './redis-conversation-scripts.js';
+import { BEGIN_TURN, END_TURN, REMOVE, RENAME } from './redis-conversation-scripts.js';
 import { ABANDON, APPEND, APPEND_TERMINAL, HEARTBEAT, LAPSED, OPEN, SNAPSHOT, STOP } from './redis-event-log-scripts.js';
 
 /**
@@ -19,6 +19,8 @@ export const REDIS_SCRIPTS = {
   streamsLapsed: { lua: LAPSED },
   conversationBeginTurn: { lua: BEGIN_TURN },
   conversationEndTurn: { lua: END_TURN },
+  conversationRename: { lua: RENAME },
+  conversationRemove: { lua: REMOVE },
 } as const;
 
 /** A script command's arguments: the number of keys, the keys, then ARGV. */
@@ -41,5 +43,7 @@ declare module 'ioredis' {
     streamsLapsed: ScriptCommand<Context>;
     conversationBeginTurn: ScriptCommand<Context>;
     conversationEndTurn: ScriptCommand<Context>;
+    conversationRename: ScriptCommand<Context>;
+    conversationRemove: ScriptCommand<Context>;
   }
 }

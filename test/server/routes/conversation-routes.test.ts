@@ -91,3 +91,82 @@ describe('conversations', () => {
     }
   });
 });
+
+describe('a user’s list of conversations: list, rename, delete', () => {
+  let api: TestApi;
+  let alice: string;
+  let guest: string;
+  const agent = new ScriptedAgent();
+
+  const call = (path: string, bearer: string, init: RequestInit = {}) =>
+    fetch(`${api.url}${path}`, { ...init, headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json', ...init.headers } });
+  const start = async (bearer: string, message: string) => JSON.parse((await readAllEvents(await postChat(api.url, bearer, { message, metadata: { pieces: ['ok'] } })))[0].data).conversation_id as string;
+
+  beforeAll(async () => {
+    api = await startTestApi({}, { agent });
+    alice = await api.login();
+    guest = await api.guest();
+  });
+  afterAll(() => api.close());
+
+  it('lists the owner’s conversations newest first, titled by their first message, a page at a time', async () => {
+    const ids = [];
+    for (const message of ['How hot for green tea?', 'Descaling the kettle', 'Where is my order?']) {
+      ids.push(await start(alice, message));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await start(guest, 'Not alice');
+    const first = await call('/conversations?limit=2', alice);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    const page = await first.json();
+    expect(page.conversations.map((c: { title: string }) => c.title)).toEqual(['Where is my order?', 'Descaling the kettle']);
+    expect(Object.keys(page.conversations[0]).sort()).toEqual(['conversation_id', 'created_at', 'title', 'updated_at']);
+    const next = await (await call(`/conversations?limit=2&cursor=${page.next_cursor}`, alice)).json();
+    expect(next).toEqual({ conversations: [expect.objectContaining({ conversation_id: ids[0], title: 'How hot for green tea?' })] });
+    expect((await (await call(`/conversations/${ids[0]}`, alice)).json()).title).toBe('How hot for green tea?');
+  });
+
+  it('renames with PATCH {"title"}, for the owner only', async () => {
+    const id = await start(alice, 'Untitled thoughts');
+    expect((await call(`/conversations/${id}`, alice, { method: 'PATCH', body: JSON.stringify({ title: '  Grinder settings ' }) })).status).toBe(204);
+    expect((await (await call(`/conversations/${id}`, alice)).json()).title).toBe('Grinder settings');
+    const theirs = await call(`/conversations/${id}`, guest, { method: 'PATCH', body: JSON.stringify({ title: 'Mine' }) });
+    expect(theirs.status).toBe(404);
+    expect((await theirs.json()).error.code).toBe('conversation_not_found');
+  });
+
+  it('deletes with DELETE, stopping a reply still being written, for the owner only', async () => {
+    const res = await postChat(api.url, alice, { message: 'A long one', metadata: { pieces: Array.from({ length: 500 }, (_, i) => `w${i} `), delay_ms: 20 } });
+    const events = sseEvents(res.body!)[Symbol.asyncIterator]();
+    const { conversation_id: id } = JSON.parse((await events.next()).value.data);
+    expect((await call(`/conversations/${id}`, guest, { method: 'DELETE' })).status).toBe(404);
+    expect((await call(`/conversations/${id}`, alice, { method: 'DELETE' })).status).toBe(204);
+    const rest: SseMessage[] = [];
+    for (let next = await events.next(); !next.done; next = await events.next()) rest.push(next.value);
+    expect(rest.at(-1)?.event).toBe('end');
+    expect(JSON.parse(rest.at(-1)!.data).status).toBe('cancelled');
+    expect((await call(`/conversations/${id}`, alice)).status).toBe(404);
+    const list = await (await call('/conversations?limit=100', alice)).json();
+    expect(list.conversations.map((c: { conversation_id: string }) => c.conversation_id)).not.toContain(id);
+  });
+
+  it.each([
+    ['GET', '/conversations?limit=0', undefined, 'invalid_query'],
+    ['GET', '/conversations?limit=abc', undefined, 'invalid_query'],
+    ['GET', '/conversations?cursor=not-one-of-ours', undefined, 'invalid_cursor'],
+    ['PATCH', '/conversations/x', '{"title":""}', 'invalid_title'],
+    ['PATCH', '/conversations/x', `{"title":"${'t'.repeat(81)}"}`, 'invalid_title'],
+    ['PATCH', '/conversations/x', '{"title":"two\\nlines"}', 'invalid_title'],
+    ['PATCH', '/conversations/x', '{"name":"no title"}', 'invalid_title'],
+    ['PATCH', '/conversations/x', '{not json', 'invalid_json'],
+  ])('%s %s answers 400 with a JSON error (%#)', async (method, path, body, code) => {
+    const res = await call(path, alice, { method, body });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.code).toBe(code);
+  });
+
+  it('answers 401 without a token', async () => {
+    expect((await fetch(`${api.url}/conversations`)).status).toBe(401);
+  });
+});

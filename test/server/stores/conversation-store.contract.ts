@@ -1,7 +1,7 @@
 import type { MessagePart } from '../../../protocol/index.js';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConversationBusyError, type ConversationStore, type TurnStart } from '../../../server/stores/conversation-store.js';
+import { ConversationBusyError, decodeCursor, type ConversationStore, type TurnStart } from '../../../server/stores/conversation-store.js';
 import { eventually } from './eventually.js';
 
 /** Two handles on one conversation store: for Redis, two instances on their own connections; in memory, one store twice. */
@@ -36,6 +36,51 @@ export function defineConversationStoreContract(create: ConversationStoreFactory
         ],
       });
       for (const message of conversation?.messages ?? []) expect(new Date(message.created_at).toISOString()).toBe(message.created_at);
+    });
+
+    it('lists an owner’s conversations newest first, page by page, titled by their first message', async () => {
+      const { first, second } = await create({});
+      const owner = `lister-${randomUUID()}`;
+      const ids: string[] = [];
+      for (const message of ['First question\nwith a second line', 'Second', 'Third', 'x'.repeat(200)]) {
+        const conversationId = randomUUID();
+        ids.push(conversationId);
+        const turn = newTurn(conversationId, { owner, userMessage: message });
+        await first.beginTurn(turn);
+        await first.endTurn(conversationId, turn.streamId, { content: 'ok', status: 'completed' });
+        // Distinct times: the order is by activity.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await first.beginTurn(newTurn(randomUUID(), { owner: 'someone-else' }));
+      const page1 = await second.list(owner, 3);
+      expect(page1.conversations.map((summary) => summary.conversationId)).toEqual([ids[3], ids[2], ids[1]]);
+      expect(page1.conversations[0].title).toBe(`${'x'.repeat(79)}…`);
+      expect(page1.nextCursor).toBeTypeOf('string');
+      const page2 = await second.list(owner, 3, decodeCursor(page1.nextCursor!));
+      expect(page2).toEqual({ conversations: [expect.objectContaining({ conversationId: ids[0], title: 'First question' })] });
+      const { createdAt, updatedAt } = page2.conversations[0];
+      expect(new Date(createdAt).toISOString()).toBe(createdAt);
+      expect(Date.parse(updatedAt)).toBeGreaterThanOrEqual(Date.parse(createdAt));
+      // A new turn moves a conversation to the top.
+      await first.beginTurn(newTurn(ids[0], { owner, userMessage: 'again' }));
+      expect((await second.list(owner, 1)).conversations[0].conversationId).toBe(ids[0]);
+    });
+
+    it('renames and deletes only the owner’s conversation', async () => {
+      const { first, second } = await create({});
+      const conversationId = randomUUID();
+      const owner = `renamer-${randomUUID()}`;
+      await first.beginTurn(newTurn(conversationId, { owner }));
+      expect(await second.rename(conversationId, 'mallory', 'Mine now')).toBe(false);
+      expect(await second.rename(conversationId, owner, 'Kettle questions')).toBe(true);
+      expect((await first.get(conversationId))?.title).toBe('Kettle questions');
+      expect((await first.list(owner, 10)).conversations.map((summary) => summary.title)).toEqual(['Kettle questions']);
+      expect(await second.remove(conversationId, 'mallory')).toBe(false);
+      expect(await second.remove(conversationId, owner)).toBe(true);
+      expect(await first.get(conversationId)).toBeUndefined();
+      expect((await first.list(owner, 10)).conversations).toEqual([]);
+      expect(await second.remove(conversationId, owner)).toBe(false);
+      expect(await second.rename(randomUUID(), owner, 'Nothing')).toBe(false);
     });
 
     it('keeps the parts of a reply that took steps, in order, beside its text', async () => {
