@@ -66,6 +66,13 @@ export class NgxChatStatusEvent extends Event {
   }
 }
 
+/** `ngx-chat-conversation-change`: the widget shows another conversation (picked from the history, or a new one: `conversationId` undefined until its first reply starts). */
+export class NgxChatConversationChangeEvent extends Event {
+  constructor(readonly conversationId: string | undefined) {
+    super('ngx-chat-conversation-change', BUBBLE);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'ngx-chat-open': NgxChatOpenEvent;
@@ -74,5 +81,6 @@ declare global {
     'ngx-chat-message': NgxChatMessageEvent;
     'ngx-chat-error': NgxChatErrorEvent;
     'ngx-chat-status': NgxChatStatusEvent;
+    'ngx-chat-conversation-change': NgxChatConversationChangeEvent;
   }
 }

@@ -154,6 +154,87 @@ export const ngxChatStyles = css`
     background: transparent;
     color: inherit;
   }
+  .icon-button.small {
+    min-width: 28px;
+    min-height: 28px;
+  }
+  .icon-button.small svg {
+    width: 18px;
+    height: 18px;
+  }
+  .icon-button.confirm {
+    color: var(--_error);
+  }
+  .icon-button:focus-visible,
+  .pick:focus-visible,
+  .rename:focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 1px;
+  }
+  /* The reader's conversations, in place of the log while open. */
+  .log[hidden] {
+    display: none;
+  }
+  .history {
+    flex: 1;
+    overflow-y: auto;
+    padding: calc(var(--_space) / 2);
+  }
+  .history ul {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  .conversation {
+    display: flex;
+    align-items: center;
+    gap: 2px;
+    border-radius: calc(var(--_radius) / 2);
+  }
+  .conversation.current {
+    background: var(--_assistant-bg);
+  }
+  .pick {
+    flex: 1;
+    min-width: 0;
+    min-height: 40px;
+    display: flex;
+    flex-direction: column;
+    align-items: flex-start;
+    padding: 4px 8px;
+    border: 0;
+    border-radius: calc(var(--_radius) / 2);
+    background: transparent;
+    color: inherit;
+    font: inherit;
+    text-align: start;
+    cursor: pointer;
+  }
+  .conversation-title {
+    max-width: 100%;
+    overflow: hidden;
+    white-space: nowrap;
+    text-overflow: ellipsis;
+  }
+  .pick time {
+    font-size: 0.75em;
+    color: var(--_muted);
+  }
+  .rename {
+    flex: 1;
+    min-width: 0;
+    padding: 6px 8px;
+    border: 1px solid var(--_border);
+    border-radius: 6px;
+    background: var(--_bg);
+    color: var(--_text);
+    font: inherit;
+  }
+  .history-note {
+    margin: var(--_space);
+    color: var(--_muted);
+    text-align: center;
+  }
   .body {
     position: relative;
     flex: 1;

@@ -1,7 +1,9 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { NgxChatCloseEvent, NgxChatErrorEvent, NgxChatMessageEvent, NgxChatOpenEvent, NgxChatSendEvent, NgxChatStatusEvent } from './events.js';
+import { NgxChatCloseEvent, NgxChatConversationChangeEvent, NgxChatErrorEvent, NgxChatMessageEvent, NgxChatOpenEvent, NgxChatSendEvent, NgxChatStatusEvent } from './events.js';
 import { CHAT_STATUS, MESSAGE_STATUS, type ChatMessage, type ChatStatus, type MessageStatus } from './chat/chat-state.js';
 import { CopyButtonsController } from './controllers/copy-buttons-controller.js';
+import { HistoryController } from './controllers/history-controller.js';
+import { renderHistory, type HistoryActions } from './render/history.js';
 import { announceIn } from './render/live-region.js';
 import { markdownStyles } from './render/markdown.styles.js';
 import { replyStepsStyles } from './render/reply-steps.styles.js';
@@ -62,6 +64,10 @@ export interface NgxChatMessage {
  * @csspart character-count - The count of characters near the API's limit (`1600 / 2000`).
  * @csspart launcher - The floating button of launcher mode.
  * @csspart copy-message-button - Under a finished reply: copies its Markdown, and says "Copied".
+ * @csspart new-conversation-button - In the header: starts a new conversation (the current one stays in the history).
+ * @csspart history-button - In the header: opens and closes the list of the reader's conversations.
+ * @csspart conversation-list - The list of the reader's conversations, newest first.
+ * @csspart conversation-item - One conversation in it: switch to it, rename it, delete it.
  * @csspart starter-prompt - In an empty conversation: one suggested message, a button that sends it.
  * @csspart unread-badge - On the launcher: the number of replies that arrived while the panel was closed.
  * @csspart tool-step - In a reply: one tool call ("Searching products…", then ✓ or ✗), a `<details>` that opens to its arguments and result.
@@ -101,6 +107,7 @@ export interface NgxChatMessage {
  * @event {NgxChatMessageEvent} ngx-chat-message - A reply ended: `event.text`, `event.status` (`completed` or `cancelled`), `event.conversationId`.
  * @event {NgxChatErrorEvent} ngx-chat-error - Something failed: `event.error` is `{code, message, detail, fatal}`.
  * @event {NgxChatStatusEvent} ngx-chat-status - `event.status` changed: `connecting`, `streaming`, `reconnecting` or `idle`.
+ * @event {NgxChatConversationChangeEvent} ngx-chat-conversation-change - The reader switched conversation from the history, or started a new one: `event.conversationId` (undefined for a new one).
  */
 export class NgxChat extends LitElement {
   static override styles = [ngxChatStyles, markdownStyles, replyStepsStyles];
@@ -336,10 +343,23 @@ export class NgxChat extends LitElement {
       <div part="header" class="header">
         <span class="logo"><slot name="logo"></slot></span>
         <span id="title" class="title"><slot name="title">${strings.title}</slot></span>
+        <button type="button" part="new-conversation-button" class="icon-button" aria-label=${strings.newConversation} @click=${this.handleNewConversation}>${ICONS.add}</button>
+        <button
+          type="button"
+          part="history-button"
+          class="icon-button"
+          aria-label=${strings.conversations}
+          aria-expanded=${this.history.open ? 'true' : 'false'}
+          aria-controls="history"
+          @click=${this.handleHistoryToggle}
+        >
+          ${ICONS.history}
+        </button>
         ${launcher ? html`<button type="button" class="icon-button" aria-label=${strings.closeChat} @click=${this.close}>${ICONS.close}</button>` : nothing}
       </div>
       <div class="body">
-        <div part="log" class="log" role="log" aria-live="off" aria-label=${strings.logLabel} tabindex="0" @click=${this.handleLogClick}>
+        ${this.history.open ? renderHistory(this.history, this.chat.conversationId, strings, this.locale, this.historyActions) : nothing}
+        <div part="log" class="log" role="log" aria-live="off" aria-label=${strings.logLabel} tabindex="0" ?hidden=${this.history.open} @click=${this.handleLogClick}>
           ${this.chat.messages.length === 0
             ? renderWelcome(this.welcome(strings), strings, (prompt) => this.sendStarter(prompt))
             : this.chat.messages.map((message) => renderMessage(message, strings, { locale: this.locale, copy: this.copyReply }))}
@@ -381,6 +401,48 @@ export class NgxChat extends LitElement {
   private get locale(): string {
     return this.lang || document.documentElement.lang || 'en';
   }
+
+  private readonly history = new HistoryController(this, () => ({ apiUrl: this.apiUrl, tokens: this.tokens }));
+
+  /** What the history list's buttons do. */
+  private readonly historyActions: HistoryActions = {
+    pick: (conversationId) => {
+      this.history.close();
+      if (conversationId !== this.chat.conversationId) {
+        this.chat.openConversation(conversationId);
+        this.dispatchEvent(new NgxChatConversationChangeEvent(conversationId));
+      }
+      this.input?.focus();
+    },
+    startRename: (conversationId) => {
+      this.history.renaming = conversationId;
+      this.requestUpdate();
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLInputElement>('.rename')?.select());
+    },
+    rename: (conversationId, title) => void this.history.rename(conversationId, title),
+    cancelRename: () => {
+      this.history.renaming = undefined;
+      this.requestUpdate();
+    },
+    remove: (conversationId) => {
+      void this.history.remove(conversationId).then((removed) => {
+        if (removed && conversationId === this.chat.conversationId) {
+          this.chat.clear();
+          this.dispatchEvent(new NgxChatConversationChangeEvent(undefined));
+        }
+      });
+    },
+  };
+
+  private readonly handleNewConversation = () => {
+    this.history.close();
+    if (this.chat.conversationId === undefined && this.chat.messages.length === 0) return;
+    this.chat.clear();
+    this.dispatchEvent(new NgxChatConversationChangeEvent(undefined));
+    this.input?.focus();
+  };
+
+  private readonly handleHistoryToggle = () => this.history.toggle();
 
   /** A reply's copy button: its Markdown to the clipboard. */
   private readonly copyReply = (message: ChatMessage, button: HTMLElement) => this.copyButtons.copyReply(message.text, button);
@@ -511,6 +573,12 @@ export class NgxChat extends LitElement {
   }
 
   private handlePanelKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this.history.open) {
+      event.stopPropagation();
+      this.history.close();
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('[part="history-button"]')?.focus());
+      return;
+    }
     if (event.key === 'Escape' && this.mode === 'launcher' && this.opened) {
       event.stopPropagation();
       this.close();

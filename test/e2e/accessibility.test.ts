@@ -39,6 +39,12 @@ const toolStepOpen: Prepare = async (page) => {
   await waitForReply(page, 'completed');
   await page.locator('ngx-chat [part="tool-step"] summary').click();
 };
+/** A reply, then the list of conversations opened from the header. */
+const historyOpen: Prepare = async (page) => {
+  await replyDone(page);
+  await page.locator('ngx-chat [part="history-button"]').click();
+  await page.locator('ngx-chat [part="conversation-item"]').first().waitFor({ timeout: WAIT_MS });
+};
 const replyRefused: Prepare = async (page) => {
   await chatInWidget(page);
   await waitForReply(page, 'error');
@@ -74,6 +80,7 @@ describe('every demo page under axe-core, WCAG 2.2 AA', () => {
   const pages: [string, () => string, Prepare][] = [
     ['the shop (launcher)', () => `${stack.sites.allowedUrl}/`, replyDone],
     ['the shop with a catalogue search opened', () => `${stack.sites.allowedUrl}/`, toolStepOpen],
+    ['the shop with the conversation list open', () => `${stack.sites.allowedUrl}/`, historyOpen],
     ['the themed page (inline, dark)', () => `${stack.sites.allowedUrl}/theming.html`, replyDone],
     ['the strict-CSP page', () => `${stack.sites.allowedUrl}/csp.html`, replyDone],
     ['the React example', () => `${stack.sites.allowedUrl}/react/`, signInThenChat],

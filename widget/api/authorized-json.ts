@@ -6,7 +6,7 @@ import type { TokenSource } from './token-source.js';
 export async function authorizedJson<T>(apiUrl: string, path: string, init: RequestInit, tokens: TokenSource, signal: AbortSignal): Promise<T> {
   const url = apiEndpoint(apiUrl, path);
   const attempt = async (token: string) => {
-    const res = await fetch(url, { ...init, signal, headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
+    const res = await fetch(url, { ...init, signal, headers: { ...(init.body ? { 'Content-Type': 'application/json' } : {}), Authorization: `Bearer ${token}`, Accept: 'application/json' } });
     if (!res.ok) throw await ApiError.fromResponse(res);
     return (res.status === 204 ? undefined : await res.json()) as T;
   };

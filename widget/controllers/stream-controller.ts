@@ -129,6 +129,22 @@ export class StreamController implements ReactiveController {
   }
 
   /**
+   * Shows another of the reader's conversations (from the history): the reply this tab was
+   * reading goes on at the API, and is there when the reader comes back to it.
+   */
+  openConversation(conversationId: string): void {
+    if (conversationId === this.conversationId) return;
+    this.run?.abort();
+    this.run = undefined;
+    this.active = undefined;
+    this.messages = [];
+    this.conversationId = undefined;
+    this.options.store().save({ conversationId });
+    this.setStatus(CHAT_STATUS.idle);
+    void this.restore();
+  }
+
+  /**
    * Another tab of the site changed the saved conversation: while this one is idle it shows the
    * same — a conversation started or switched to there, or a reply started there, which it
    * reattaches to and streams alongside. A tab that is streaming keeps to its own reply.

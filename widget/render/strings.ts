@@ -89,6 +89,15 @@ export interface NgxChatStrings {
   starterPrompts: string;
   /** The copy button of a reply. */
   copyReply: string;
+  newConversation: string;
+  /** The history button, and the list's name. */
+  conversations: string;
+  renameConversation: string;
+  deleteConversation: string;
+  /** The delete button's name once pressed: a second press deletes. */
+  confirmDelete: string;
+  noConversations: string;
+  historyFailed: string;
 }
 
 const en: NgxChatStrings = {
@@ -141,6 +150,13 @@ const en: NgxChatStrings = {
   budgetExhausted: 'This chat has reached its limit for today. Please come back after {time}.',
   starterPrompts: 'Suggestions',
   copyReply: 'Copy reply',
+  newConversation: 'New conversation',
+  conversations: 'Conversations',
+  renameConversation: 'Rename',
+  deleteConversation: 'Delete',
+  confirmDelete: 'Press again to delete',
+  noConversations: 'No conversations yet.',
+  historyFailed: 'Your conversations could not be loaded. Try again later.',
 };
 
 const es: NgxChatStrings = {
@@ -193,6 +209,13 @@ const es: NgxChatStrings = {
   budgetExhausted: 'Este chat ha llegado a su límite de hoy. Vuelve después de las {time}.',
   starterPrompts: 'Sugerencias',
   copyReply: 'Copiar respuesta',
+  newConversation: 'Nueva conversación',
+  conversations: 'Conversaciones',
+  renameConversation: 'Renombrar',
+  deleteConversation: 'Eliminar',
+  confirmDelete: 'Pulsa otra vez para eliminar',
+  noConversations: 'Aún no hay conversaciones.',
+  historyFailed: 'No se pudieron cargar tus conversaciones. Inténtalo más tarde.',
 };
 
 /** The built-in languages. */

@@ -7,12 +7,16 @@ import type { NgxChatStrings } from './strings.js';
 
 const icon = (path: TemplateResult<2>) => html`<svg width="20" height="20" viewBox="0 0 24 24" fill="currentColor" aria-hidden="true" focusable="false">${path}</svg>`;
 
-/** Send, chat, close, stop and copy icons (Material Icons, Apache 2.0). */
+/** The widget's icons (Material Icons, Apache 2.0). */
 export const ICONS = {
   send: icon(svg`<path d="M2.01 21 23 12 2.01 3 2 10l15 2-15 2z"/>`),
   chat: icon(svg`<path d="M20 2H4c-1.1 0-1.99.9-1.99 2L2 22l4-4h14c1.1 0 2-.9 2-2V4c0-1.1-.9-2-2-2z"/>`),
   close: icon(svg`<path d="M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z"/>`),
   stop: icon(svg`<path d="M6 6h12v12H6z"/>`),
+  history: icon(svg`<path d="M13 3c-4.97 0-9 4.03-9 9H1l3.89 3.89.07.14L9 12H6c0-3.87 3.13-7 7-7s7 3.13 7 7-3.13 7-7 7c-1.93 0-3.68-.79-4.94-2.06l-1.42 1.42C8.27 19.99 10.51 21 13 21c4.97 0 9-4.03 9-9s-4.03-9-9-9zm-1 5v5l4.28 2.54.72-1.21-3.5-2.08V8H12z"/>`),
+  add: icon(svg`<path d="M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6v2z"/>`),
+  edit: icon(svg`<path d="M3 17.25V21h3.75L17.81 9.94l-3.75-3.75L3 17.25zM20.71 7.04c.39-.39.39-1.02 0-1.41l-2.34-2.34c-.39-.39-1.02-.39-1.41 0l-1.83 1.83 3.75 3.75 1.83-1.83z"/>`),
+  delete: icon(svg`<path d="M6 19c0 1.1.9 2 2 2h8c1.1 0 2-.9 2-2V7H6v12zM19 4h-3.5l-1-1h-5l-1 1H5v2h14V4z"/>`),
   copy: icon(svg`<path d="M16 1H4c-1.1 0-2 .9-2 2v14h2V3h12V1zm3 4H8c-1.1 0-2 .9-2 2v14c0 1.1.9 2 2 2h11c1.1 0 2-.9 2-2V7c0-1.1-.9-2-2-2zm0 16H8V7h11v14z"/>`),
 };
 
