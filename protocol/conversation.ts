@@ -18,8 +18,17 @@ export type MessageStatus = (typeof MESSAGE_STATUS)[keyof typeof MESSAGE_STATUS]
 /** Who wrote a message. */
 export type MessageRole = 'user' | 'assistant';
 
+/** A reader's rating of a reply (`POST /conversations/{id}/messages/{message_id}/feedback`). */
+export interface FeedbackView {
+  rating: 'up' | 'down';
+  comment?: string;
+  created_at: string;
+}
+
 /** One message of a conversation. */
 export interface MessageView {
+  /** The message's id, for feedback. */
+  id?: string;
   role: MessageRole;
   content: string;
   status: MessageStatus;
@@ -29,6 +38,8 @@ export interface MessageView {
   stream_id?: string;
   /** For a reply with steps (tool calls, reasoning, sources): all of it, in order; `content` is its text alone. */
   parts?: MessagePart[];
+  /** For a reply the reader rated: the latest rating. */
+  feedback?: FeedbackView;
 }
 
 /** The body of `GET /conversations/{conversation_id}`, oldest message first. */

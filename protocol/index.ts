@@ -2,7 +2,7 @@
  * The wire contract of ngx-chat: what the API sends and the widget (or any client) reads. Values
  * and types only, with no DOM or Node types, so both sides import the same names.
  */
-export { MESSAGE_STATUS, type ConversationListView, type ConversationSummaryView, type ConversationView, type MessagePart, type MessageRole, type MessageStatus, type MessageView } from './conversation.js';
+export { MESSAGE_STATUS, type ConversationListView, type ConversationSummaryView, type ConversationView, type FeedbackView, type MessagePart, type MessageRole, type MessageStatus, type MessageView } from './conversation.js';
 export { formatEventId, isStreamId, parseEventId, type EventPosition } from './event-id.js';
 export { ERROR_CODE, type ErrorBody, type ErrorCode } from './http-errors.js';
 export {

@@ -73,7 +73,7 @@ export class StreamService {
     if (opened.kind === 'existing') return { record: await this.findOwn(opened.streamId, owner), afterSeq: 0, resumed: false };
     let history: ConversationMessage[];
     try {
-      history = await services.conversations.beginTurn({ ...record, userMessage: chat.message });
+      history = await services.conversations.beginTurn({ ...record, userMessage: chat.message, agent: agent.name });
     } catch (err) {
       // The stream was opened for this request id; end it so a retry of the same request sees why.
       // (A full store gets here only when another request took the room the log checked for.)

@@ -73,6 +73,12 @@ export class Metrics {
     labelNames: ['agent', 'direction'] as const,
     registers: [this.registry],
   });
+  readonly feedback = new Counter({
+    name: 'chat_feedback_total',
+    help: 'Ratings readers gave replies, by rating (up or down) and the agent that wrote them.',
+    labelNames: ['rating', 'agent'] as const,
+    registers: [this.registry],
+  });
   readonly wireBytes = new Counter({
     name: 'stream_chat_wire_bytes_total',
     help: 'Bytes written to client sockets by stream responses, by content encoding.',

@@ -15,6 +15,14 @@ const LIST_QUERY = z.object({
 
 const RENAME_BODY = z.object({ title: z.string() });
 
+/** Longest feedback comment, in characters. */
+const COMMENT_LENGTH = 2000;
+
+const FEEDBACK_BODY = z.strictObject({
+  rating: z.enum(['up', 'down']),
+  comment: z.string().max(COMMENT_LENGTH).optional(),
+});
+
 /** A title as given, trimmed: 1 to {@link TITLE_LENGTH} characters on one line. */
 function validTitle(body: unknown): string {
   const parsed = RENAME_BODY.safeParse(body);
@@ -29,7 +37,7 @@ function validTitle(body: unknown): string {
  * A signed-in user's conversations, theirs alone (anyone else's is a 404, as if it did not exist):
  * `GET /conversations` lists them newest first, a page at a time; `GET /conversations/{id}` gives
  * one with its messages (the widget restores a conversation with it); `PATCH` renames one;
- * `DELETE` stops its running reply and deletes it.
+ * `DELETE` stops its running reply and deletes it; `POST …/messages/{id}/feedback` rates a reply.
  * @param json the API's JSON body parser, for `PATCH`
  */
 export function conversationRoutes(services: Services, json: RequestHandler): Router {
@@ -58,7 +66,16 @@ export function conversationRoutes(services: Services, json: RequestHandler): Ro
     const view: ConversationView = {
       conversation_id: conversation.conversationId,
       title: conversation.title,
-      messages: conversation.messages.map(({ role, content, status, created_at, stream_id, parts }) => ({ role, content, status, created_at, stream_id, ...(parts ? { parts } : {}) })),
+      messages: conversation.messages.map(({ id, role, content, status, created_at, stream_id, parts, feedback }) => ({
+        ...(id ? { id } : {}),
+        role,
+        content,
+        status,
+        created_at,
+        stream_id,
+        ...(parts ? { parts } : {}),
+        ...(feedback ? { feedback } : {}),
+      })),
     };
     res.set('Cache-Control', 'no-store').json(view);
   });
@@ -66,6 +83,22 @@ export function conversationRoutes(services: Services, json: RequestHandler): Ro
   router.patch<{ conversationId: string }>('/conversations/:conversationId', json, async (req, res) => {
     const title = validTitle(req.body);
     if (!(await services.conversations.rename(req.params.conversationId, claimsOf(req).sub, title))) throw notFound();
+    res.status(204).end();
+  });
+
+  router.post<{ conversationId: string; messageId: string }>('/conversations/:conversationId/messages/:messageId/feedback', json, async (req, res) => {
+    const body = FEEDBACK_BODY.safeParse(req.body);
+    if (!body.success) {
+      throw new HttpError(400, 'invalid_feedback', `Send {"rating": "up" | "down", "comment"?: "..."}, the comment at most ${COMMENT_LENGTH} characters.`);
+    }
+    const { conversationId, messageId } = req.params;
+    const comment = body.data.comment?.trim();
+    const feedback = { rating: body.data.rating, ...(comment ? { comment } : {}), created_at: new Date().toISOString() };
+    const rated = await services.conversations.rate(conversationId, claimsOf(req).sub, messageId, feedback);
+    if (!rated) throw new HttpError(404, 'message_not_found', 'No reply with that id in a conversation of yours.');
+    services.metrics.feedback.inc({ rating: feedback.rating, agent: rated.agent });
+    // The ids say which reply; the comment is the reader's words, kept in the store, not the log.
+    services.log.info({ conversationId, messageId, rating: feedback.rating, agent: rated.agent, commented: comment !== undefined }, 'feedback');
     res.status(204).end();
   });
 

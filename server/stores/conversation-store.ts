@@ -2,8 +2,18 @@ import type { MessagePart } from '../../protocol/index.js';
 /** Where a message stands. */
 export type MessageStatus = 'completed' | 'cancelled' | 'error' | 'streaming';
 
+/** A reader's rating of a reply. */
+export interface MessageFeedback {
+  rating: 'up' | 'down';
+  comment?: string;
+  /** ISO 8601. */
+  created_at: string;
+}
+
 /** One message of a conversation, as `GET /conversations/{id}` shows it. */
 export interface ConversationMessage {
+  /** Unique within the conversation (a UUID). Messages stored before ids existed have none. */
+  id?: string;
   role: 'user' | 'assistant';
   content: string;
   status: MessageStatus;
@@ -13,6 +23,10 @@ export interface ConversationMessage {
   stream_id?: string;
   /** For a reply with steps: every part in order (`content` is its text alone). */
   parts?: MessagePart[];
+  /** For an assistant message: the agent that wrote it. */
+  agent?: string;
+  /** For an assistant message: the reader's rating, the latest one. */
+  feedback?: MessageFeedback;
 }
 
 /** How a reply ended: its text, its parts when it had steps, and its status. */
@@ -109,6 +123,8 @@ export interface TurnStart {
   owner: string;
   streamId: string;
   userMessage: string;
+  /** The agent that will write the reply. */
+  agent?: string;
 }
 
 /**
@@ -136,6 +152,11 @@ export interface ConversationStore {
   rename(conversationId: string, owner: string, title: string): Promise<boolean>;
   /** Deletes `owner`'s conversation and its messages; false when there is none of theirs by that id. */
   remove(conversationId: string, owner: string): Promise<boolean>;
+  /**
+   * Rates an assistant message of `owner`'s conversation, replacing any earlier rating of it.
+   * Returns the message's agent (for the metric), or undefined when there is no such reply of theirs.
+   */
+  rate(conversationId: string, owner: string, messageId: string, feedback: MessageFeedback): Promise<{ agent: string } | undefined>;
   /** Releases timers and connections. */
   close(): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { ActivityList, type ActivityNode } from './activity-list.js';
 import {
   ConversationBusyError,
@@ -10,6 +11,7 @@ import {
   type ConversationStore,
   type ConversationSummary,
   type ListCursor,
+  type MessageFeedback,
   type TurnEnding,
   type TurnStart,
 } from '../conversation-store.js';
@@ -98,8 +100,8 @@ export class MemoryConversationStore implements ConversationStore {
     const now = new Date().toISOString();
     entry.updatedAt = now;
     messages.push(
-      { role: 'user', content: turn.userMessage, status: 'completed', created_at: now },
-      { role: 'assistant', content: '', status: 'streaming', created_at: now, stream_id: turn.streamId },
+      { id: randomUUID(), role: 'user', content: turn.userMessage, status: 'completed', created_at: now },
+      { id: randomUUID(), role: 'assistant', content: '', status: 'streaming', created_at: now, stream_id: turn.streamId, ...(turn.agent ? { agent: turn.agent } : {}) },
     );
     this.touch(entry);
     return history;
@@ -123,6 +125,15 @@ export class MemoryConversationStore implements ConversationStore {
       summaries.push({ conversationId: conversation.conversationId, title: conversation.title, createdAt, updatedAt });
     }
     return pageOf(summaries.sort(newestFirst), limit, cursor);
+  }
+
+  async rate(conversationId: string, owner: string, messageId: string, feedback: MessageFeedback): Promise<{ agent: string } | undefined> {
+    const entry = this.live(conversationId);
+    if (entry?.conversation.owner !== owner) return undefined;
+    const message = entry.conversation.messages.find((candidate) => candidate.id === messageId && candidate.role === 'assistant');
+    if (!message) return undefined;
+    message.feedback = { ...feedback };
+    return { agent: message.agent ?? '' };
   }
 
   async rename(conversationId: string, owner: string, title: string): Promise<boolean> {
@@ -204,7 +215,7 @@ function turnInProgress(conversation: Conversation): boolean {
   return conversation.messages.at(-1)?.status === 'streaming';
 }
 
-/** Copies of the messages, so callers cannot change the stored ones (their fields are all strings). */
+/** Copies of the messages, so callers cannot change the stored ones. */
 function copyMessages(messages: ConversationMessage[]): ConversationMessage[] {
-  return messages.map((message) => ({ ...message }));
+  return messages.map((message) => ({ ...message, ...(message.feedback ? { feedback: { ...message.feedback } } : {}) }));
 }

@@ -108,3 +108,26 @@ if ARGV[5] ~= '' then parts = cjson.decode(ARGV[5]) end
 end_turn(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), parts)
 return 1
 `;
+
+/**
+ * KEYS conversation, messages; ARGV owner, message id, feedback JSON. Sets the feedback of the
+ * owner's assistant message with that id (found from the end by its `"id":"…"` text, as
+ * {@link END_TURN_LUA} finds a reply). Returns its agent ('' when unknown), or nil when there is
+ * no such reply of the owner's.
+ */
+export const RATE = `
+if redis.call('HGET', KEYS[1], 'owner') ~= ARGV[1] then return false end
+local needle = '"id":"' .. ARGV[2] .. '"'
+local count = redis.call('LLEN', KEYS[2])
+for back = 1, count do
+  local raw = redis.call('LINDEX', KEYS[2], -back)
+  if string.find(raw, needle, 1, true) then
+    local ok, message = pcall(cjson.decode, raw)
+    if not ok or message.id ~= ARGV[2] or message.role ~= 'assistant' then return false end
+    message.feedback = cjson.decode(ARGV[3])
+    redis.call('LSET', KEYS[2], -back, cjson.encode(message))
+    return message.agent or ''
+  end
+end
+return false
+`;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import {
   ConversationBusyError,
@@ -10,6 +11,7 @@ import {
   type ConversationStore,
   type ConversationSummary,
   type ListCursor,
+  type MessageFeedback,
   type TurnEnding,
   type TurnStart,
 } from '../conversation-store.js';
@@ -63,8 +65,16 @@ export class RedisConversationStore implements ConversationStore {
   async beginTurn(turn: TurnStart): Promise<ConversationMessage[]> {
     const keys = this.keys(turn.conversationId);
     const now = new Date().toISOString();
-    const user: ConversationMessage = { role: 'user', content: turn.userMessage, status: 'completed', created_at: now };
-    const assistant: ConversationMessage = { role: 'assistant', content: '', status: 'streaming', created_at: now, stream_id: turn.streamId };
+    const user: ConversationMessage = { id: randomUUID(), role: 'user', content: turn.userMessage, status: 'completed', created_at: now };
+    const assistant: ConversationMessage = {
+      id: randomUUID(),
+      role: 'assistant',
+      content: '',
+      status: 'streaming',
+      created_at: now,
+      stream_id: turn.streamId,
+      ...(turn.agent ? { agent: turn.agent } : {}),
+    };
     const args = [turn.owner, turn.streamId, JSON.stringify(user), JSON.stringify(assistant), this.ttlS, this.turnTtlS, titleFrom(turn.userMessage), Date.parse(now), now, turn.conversationId];
     const history = await callRedis(this.client, () => this.client.conversationBeginTurn(...scriptArgs([...keys.all, ownerIndexKey(this.prefix, turn.owner)], args)));
     if (history === null) throw new ConversationBusyError('A reply is still streaming in this conversation.');
@@ -97,6 +107,12 @@ export class RedisConversationStore implements ConversationStore {
     });
     if (gone.length > 0) await callRedis(this.client, () => this.client.zrem(index, ...gone));
     return pageOf(summaries.sort(newestFirst), limit, cursor);
+  }
+
+  async rate(conversationId: string, owner: string, messageId: string, feedback: MessageFeedback): Promise<{ agent: string } | undefined> {
+    const keys = this.keys(conversationId);
+    const agent = await callRedis(this.client, () => this.client.conversationRate(...scriptArgs([keys.conversation, keys.messages], [owner, messageId, JSON.stringify(feedback)])));
+    return typeof agent === 'string' ? { agent } : undefined;
   }
 
   async rename(conversationId: string, owner: string, title: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import type { ClientContext, Result } from 'ioredis';
-import { BEGIN_TURN, END_TURN, REMOVE, RENAME } from './redis-conversation-scripts.js';
+import { BEGIN_TURN, END_TURN, RATE, REMOVE, RENAME } from './redis-conversation-scripts.js';
 import { ABANDON, APPEND, APPEND_TERMINAL, HEARTBEAT, LAPSED, OPEN, SNAPSHOT, STOP } from './redis-event-log-scripts.js';
 
 /**
@@ -21,6 +21,7 @@ export const REDIS_SCRIPTS = {
   conversationEndTurn: { lua: END_TURN },
   conversationRename: { lua: RENAME },
   conversationRemove: { lua: REMOVE },
+  conversationRate: { lua: RATE },
 } as const;
 
 /** A script command's arguments: the number of keys, the keys, then ARGV. */
@@ -45,5 +46,6 @@ declare module 'ioredis' {
     conversationEndTurn: ScriptCommand<Context>;
     conversationRename: ScriptCommand<Context>;
     conversationRemove: ScriptCommand<Context>;
+    conversationRate: ScriptCommand<Context>;
   }
 }

@@ -3,6 +3,7 @@ import { postChat, readAllEvents, sseEvents, type SseMessage } from '../../suppo
 import { startTestApi, type TestApi } from '../../support/test-api.js';
 import { ScriptedAgent } from '../../support/test-agents.js';
 import { waitFor } from '../../support/wait-for.js';
+import { scrapeMetric } from '../../support/metrics.js';
 
 describe('conversations', () => {
   let api: TestApi;
@@ -168,5 +169,52 @@ describe('a user’s list of conversations: list, rename, delete', () => {
 
   it('answers 401 without a token', async () => {
     expect((await fetch(`${api.url}/conversations`)).status).toBe(401);
+  });
+});
+
+describe('feedback on a reply', () => {
+  let api: TestApi;
+  let alice: string;
+  const agent = new ScriptedAgent();
+
+  const call = (path: string, bearer: string, init: RequestInit = {}) =>
+    fetch(`${api.url}${path}`, { ...init, headers: { Authorization: `Bearer ${bearer}`, 'Content-Type': 'application/json', ...init.headers } });
+
+  beforeAll(async () => {
+    api = await startTestApi({}, { agent });
+    alice = await api.login();
+  });
+  afterAll(() => api.close());
+
+  it('rates a reply (204), shows the latest rating in GET, counts it, and refuses what is not a reply of yours', async () => {
+    const events = await readAllEvents(await postChat(api.url, alice, { message: 'Rate me', metadata: { pieces: ['An answer.'] } }));
+    const id = JSON.parse(events[0].data).conversation_id;
+    const [question, answer] = (await (await call(`/conversations/${id}`, alice)).json()).messages;
+    expect(answer.id).toMatch(/^[0-9a-f-]{36}$/);
+    const feedback = (body: unknown, messageId = answer.id, bearer = alice) =>
+      call(`/conversations/${id}/messages/${messageId}/feedback`, bearer, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+
+    expect((await feedback({ rating: 'down', comment: ' Too vague. ' })).status).toBe(204);
+    expect((await (await call(`/conversations/${id}`, alice)).json()).messages[1].feedback).toEqual({ rating: 'down', comment: 'Too vague.', created_at: expect.any(String) });
+    expect((await feedback({ rating: 'up' })).status).toBe(204);
+    expect((await (await call(`/conversations/${id}`, alice)).json()).messages[1].feedback).toEqual({ rating: 'up', created_at: expect.any(String) });
+    const counted = await scrapeMetric(api.url, 'chat_feedback_total');
+    expect([...counted.entries()].filter(([labels]) => labels.startsWith('rating=')).map(([labels, value]) => [labels.split(',')[0], value]).sort()).toEqual([
+      ['rating=down', 1],
+      ['rating=up', 1],
+    ]);
+
+    const guest = await api.guest();
+    for (const [res, status, code] of [
+      [await feedback({ rating: 'up' }, answer.id, guest), 404, 'message_not_found'],
+      [await feedback({ rating: 'up' }, question.id), 404, 'message_not_found'],
+      [await feedback({ rating: 'meh' }), 400, 'invalid_feedback'],
+      [await feedback({ rating: 'up', comment: 'x'.repeat(2001) }), 400, 'invalid_feedback'],
+      [await feedback({ rating: 'up', extra: 1 }), 400, 'invalid_feedback'],
+      [await feedback('{oops'), 400, 'invalid_json'],
+    ] as const) {
+      expect(res.status).toBe(status);
+      expect((await res.json()).error.code).toBe(code);
+    }
   });
 });

@@ -66,6 +66,27 @@ export function defineConversationStoreContract(create: ConversationStoreFactory
       expect((await second.list(owner, 1)).conversations[0].conversationId).toBe(ids[0]);
     });
 
+    it('gives every message an id, and rates only the owner’s replies, the latest rating replacing the last', async () => {
+      const { first, second } = await create({});
+      const conversationId = randomUUID();
+      const turn = newTurn(conversationId, { agent: 'demo' });
+      await first.beginTurn(turn);
+      await first.endTurn(conversationId, turn.streamId, { content: 'An answer.', status: 'completed' });
+      const [question, answer] = (await second.get(conversationId))!.messages;
+      expect(question.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(answer.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(answer.id).not.toBe(question.id);
+      const down = { rating: 'down' as const, comment: 'Too vague', created_at: new Date().toISOString() };
+      expect(await second.rate(conversationId, 'mallory', answer.id!, down)).toBeUndefined();
+      expect(await second.rate(conversationId, 'alice', question.id!, down)).toBeUndefined();
+      expect(await second.rate(conversationId, 'alice', randomUUID(), down)).toBeUndefined();
+      expect(await second.rate(conversationId, 'alice', answer.id!, down)).toEqual({ agent: 'demo' });
+      expect((await first.get(conversationId))!.messages[1]).toMatchObject({ content: 'An answer.', status: 'completed', feedback: down });
+      const up = { rating: 'up' as const, created_at: new Date().toISOString() };
+      await second.rate(conversationId, 'alice', answer.id!, up);
+      expect((await first.get(conversationId))!.messages[1].feedback).toEqual(up);
+    });
+
     it('renames and deletes only the owner’s conversation', async () => {
       const { first, second } = await create({});
       const conversationId = randomUUID();
