@@ -24,6 +24,8 @@ export interface StartData {
   stream_id: string;
   /** The client's `request_id`, or one the server made up. */
   request_id: string;
+  /** The id the reply will have in the conversation (for feedback). An addition to the design's payload. */
+  message_id?: string;
 }
 
 /** The `type` of each kind of chunk. A client ignores types it does not know. */

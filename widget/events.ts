@@ -73,6 +73,17 @@ export class NgxChatConversationChangeEvent extends Event {
   }
 }
 
+/** `ngx-chat-feedback`: the reader rated a reply (`rating`), and maybe said why (`comment`, after 👎). */
+export class NgxChatFeedbackEvent extends Event {
+  constructor(
+    readonly messageId: string,
+    readonly rating: 'up' | 'down',
+    readonly comment: string | undefined,
+  ) {
+    super('ngx-chat-feedback', BUBBLE);
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'ngx-chat-open': NgxChatOpenEvent;
@@ -82,5 +93,6 @@ declare global {
     'ngx-chat-error': NgxChatErrorEvent;
     'ngx-chat-status': NgxChatStatusEvent;
     'ngx-chat-conversation-change': NgxChatConversationChangeEvent;
+    'ngx-chat-feedback': NgxChatFeedbackEvent;
   }
 }

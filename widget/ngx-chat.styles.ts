@@ -223,6 +223,10 @@ export const ngxChatStyles = css`
   .rename {
     flex: 1;
     min-width: 0;
+  }
+  /* The small text fields: a conversation's new title, the comment after 👎. */
+  .rename,
+  .feedback-form textarea {
     padding: 6px 8px;
     border: 1px solid var(--_border);
     border-radius: 6px;
@@ -263,23 +267,11 @@ export const ngxChatStyles = css`
     gap: 8px;
     margin-block-start: var(--_space);
   }
+  /* A starter prompt is a text button (below), as a pill. */
   .starter {
     min-height: 32px;
     padding: 4px 12px;
-    border: 1px solid var(--_border);
     border-radius: 16px;
-    background: var(--_bg);
-    color: var(--_text);
-    font: inherit;
-    font-size: 0.9em;
-    cursor: pointer;
-  }
-  .starter:hover {
-    border-color: var(--_accent);
-  }
-  .starter:focus-visible {
-    outline: 2px solid var(--_focus);
-    outline-offset: 2px;
   }
   .message {
     max-width: 85%;
@@ -330,6 +322,51 @@ export const ngxChatStyles = css`
   .copy-message svg {
     width: 16px;
     height: 16px;
+  }
+  .rate svg {
+    width: 16px;
+    height: 16px;
+  }
+  .rate.chosen {
+    color: var(--_accent);
+  }
+  .feedback-form {
+    display: flex;
+    flex-direction: column;
+    gap: 4px;
+    margin-block-start: 6px;
+  }
+  .feedback-form textarea {
+    resize: vertical;
+  }
+  .feedback-actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: 6px;
+  }
+  .text-button {
+    min-height: 28px;
+    padding: 2px 10px;
+    border: 1px solid var(--_border);
+    border-radius: 6px;
+    background: var(--_bg);
+    color: var(--_text);
+    font: inherit;
+    font-size: 0.9em;
+    cursor: pointer;
+  }
+  .text-button:hover {
+    border-color: var(--_accent);
+  }
+  .text-button.primary {
+    border-color: var(--_accent);
+    background: var(--_accent);
+    color: var(--_on-accent);
+  }
+  .text-button:focus-visible,
+  .feedback-form textarea:focus-visible {
+    outline: 2px solid var(--_focus);
+    outline-offset: 1px;
   }
   .copy-message.done {
     color: var(--_accent);

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { NgxChatCloseEvent, NgxChatConversationChangeEvent, NgxChatErrorEvent, NgxChatMessageEvent, NgxChatOpenEvent, NgxChatSendEvent, NgxChatStatusEvent } from './events.js';
+import { NgxChatCloseEvent, NgxChatConversationChangeEvent, NgxChatErrorEvent, NgxChatFeedbackEvent, NgxChatMessageEvent, NgxChatOpenEvent, NgxChatSendEvent, NgxChatStatusEvent } from './events.js';
 import { CHAT_STATUS, MESSAGE_STATUS, type ChatMessage, type ChatStatus, type MessageStatus } from './chat/chat-state.js';
 import { CopyButtonsController } from './controllers/copy-buttons-controller.js';
 import { HistoryController } from './controllers/history-controller.js';
@@ -68,6 +68,8 @@ export interface NgxChatMessage {
  * @csspart history-button - In the header: opens and closes the list of the reader's conversations.
  * @csspart conversation-list - The list of the reader's conversations, newest first.
  * @csspart conversation-item - One conversation in it: switch to it, rename it, delete it.
+ * @csspart feedback-up - Under a finished reply: 👍, pressed once chosen.
+ * @csspart feedback-down - Under a finished reply: 👎, which opens a field for an optional comment.
  * @csspart starter-prompt - In an empty conversation: one suggested message, a button that sends it.
  * @csspart unread-badge - On the launcher: the number of replies that arrived while the panel was closed.
  * @csspart tool-step - In a reply: one tool call ("Searching products…", then ✓ or ✗), a `<details>` that opens to its arguments and result.
@@ -107,6 +109,7 @@ export interface NgxChatMessage {
  * @event {NgxChatMessageEvent} ngx-chat-message - A reply ended: `event.text`, `event.status` (`completed` or `cancelled`), `event.conversationId`.
  * @event {NgxChatErrorEvent} ngx-chat-error - Something failed: `event.error` is `{code, message, detail, fatal}`.
  * @event {NgxChatStatusEvent} ngx-chat-status - `event.status` changed: `connecting`, `streaming`, `reconnecting` or `idle`.
+ * @event {NgxChatFeedbackEvent} ngx-chat-feedback - The reader rated a reply: `event.messageId`, `event.rating` (`up` or `down`), `event.comment` (after 👎, when given).
  * @event {NgxChatConversationChangeEvent} ngx-chat-conversation-change - The reader switched conversation from the history, or started a new one: `event.conversationId` (undefined for a new one).
  */
 export class NgxChat extends LitElement {
@@ -362,7 +365,7 @@ export class NgxChat extends LitElement {
         <div part="log" class="log" role="log" aria-live="off" aria-label=${strings.logLabel} tabindex="0" ?hidden=${this.history.open} @click=${this.handleLogClick}>
           ${this.chat.messages.length === 0
             ? renderWelcome(this.welcome(strings), strings, (prompt) => this.sendStarter(prompt))
-            : this.chat.messages.map((message) => renderMessage(message, strings, { locale: this.locale, copy: this.copyReply }))}
+            : this.chat.messages.map((message) => renderMessage(message, strings, { locale: this.locale, ...this.replyActions }))}
         </div>
         ${this.scroller.showJump ? html`<button type="button" class="jump" @click=${this.handleJump}>${strings.jumpToLatest}</button>` : nothing}
       </div>
@@ -444,8 +447,31 @@ export class NgxChat extends LitElement {
 
   private readonly handleHistoryToggle = () => this.history.toggle();
 
-  /** A reply's copy button: its Markdown to the clipboard. */
-  private readonly copyReply = (message: ChatMessage, button: HTMLElement) => this.copyButtons.copyReply(message.text, button);
+  /** What the buttons under a reply do: copy it, rate it, and send the comment after 👎. */
+  private readonly replyActions = {
+    copy: (message: ChatMessage, button: HTMLElement) => this.copyButtons.copyReply(message.text, button),
+    rate: (message: ChatMessage, rating: 'up' | 'down') => {
+      message.commenting = rating === 'down';
+      void this.chat.rate(message, rating).then((kept) => {
+        if (!kept || !message.id) return;
+        this.dispatchEvent(new NgxChatFeedbackEvent(message.id, rating, undefined));
+        if (rating === 'up') this.announce(this.text.feedbackThanks);
+        else void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('.feedback-form textarea')?.focus());
+      });
+      this.requestUpdate();
+    },
+    comment: (message: ChatMessage, text: string | undefined) => {
+      message.commenting = false;
+      this.requestUpdate();
+      this.input?.focus();
+      if (text === undefined) return;
+      void this.chat.rate(message, 'down', text).then((kept) => {
+        if (!kept || !message.id) return;
+        this.dispatchEvent(new NgxChatFeedbackEvent(message.id, 'down', text));
+        this.announce(this.text.feedbackThanks);
+      });
+    },
+  };
 
   private get store(): SessionStore {
     return new SessionStore(this.instanceId || this.id || 'default', this.storage === 'session' ? 'session' : 'local');

@@ -24,6 +24,8 @@ export interface StreamJobLimits {
 /** Everything one generation needs. */
 export interface StreamJob {
   record: StreamRecord;
+  /** The reply's message id in the conversation, told to readers in `start`. */
+  replyId?: string;
   writer: StreamWriter;
   agent: Agent;
   /** The conversation before this turn, and the user's message. */
@@ -83,6 +85,7 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
         status: 'processing',
         stream_id: record.streamId,
         request_id: record.requestId,
+        ...(job.replyId ? { message_id: job.replyId } : {}),
       } satisfies StartData,
       retry.signal,
     );

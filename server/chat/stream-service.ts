@@ -71,9 +71,10 @@ export class StreamService {
     // refused before it is opened, a retry with the same request_id starts afresh.
     const opened = await unlessFull(() => services.events.open(record));
     if (opened.kind === 'existing') return { record: await this.findOwn(opened.streamId, owner), afterSeq: 0, resumed: false };
+    const replyId = randomUUID();
     let history: ConversationMessage[];
     try {
-      history = await services.conversations.beginTurn({ ...record, userMessage: chat.message, agent: agent.name });
+      history = await services.conversations.beginTurn({ ...record, userMessage: chat.message, agent: agent.name, replyId });
     } catch (err) {
       // The stream was opened for this request id; end it so a retry of the same request sees why.
       // (A full store gets here only when another request took the room the log checked for.)
@@ -92,6 +93,7 @@ export class StreamService {
     services.track(
       runStreamJob({
         record,
+        replyId,
         writer: opened.writer,
         agent,
         history,

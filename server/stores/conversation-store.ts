@@ -125,6 +125,8 @@ export interface TurnStart {
   userMessage: string;
   /** The agent that will write the reply. */
   agent?: string;
+  /** The reply's message id; made up when absent. */
+  replyId?: string;
 }
 
 /**

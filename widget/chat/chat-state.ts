@@ -33,6 +33,12 @@ export interface ChatMessage {
   view?: MarkdownView;
   /** The localized explanation shown under a failed message. */
   note?: string;
+  /** The message's id at the API, once known (a reply's comes with `start`). */
+  id?: string;
+  /** The reader's rating of a reply. */
+  feedback?: 'up' | 'down';
+  /** Whether the optional comment after 👎 is being written. */
+  commenting?: boolean;
   /** What the agent did on the way (tool calls and results, reasoning, sources), in order; a new array on each change. */
   steps?: ReplyStep[];
 }

@@ -84,6 +84,7 @@ export class Reply {
       case STREAM_EVENT.start: {
         const data = JSON.parse(event.data) as StartData;
         this.streamId = data.stream_id;
+        if (data.message_id) this.message.id = data.message_id;
         this.accept(event.id);
         return { kind: 'start', data };
       }

@@ -167,6 +167,23 @@ export class StreamController implements ReactiveController {
     void this.restore();
   }
 
+  /**
+   * Rates a reply (with an optional comment): kept with the message at the API, the latest
+   * replacing the last. Resolves false when the API could not take it.
+   */
+  async rate(message: ChatMessage, rating: 'up' | 'down', comment?: string): Promise<boolean> {
+    if (!message.id || !this.conversationId) return false;
+    const path = `/conversations/${encodeURIComponent(this.conversationId)}/messages/${encodeURIComponent(message.id)}/feedback`;
+    try {
+      await authorizedJson(this.settings.apiUrl, path, { method: 'POST', body: JSON.stringify({ rating, ...(comment ? { comment } : {}) }) }, this.options.tokens, new AbortController().signal);
+    } catch {
+      return false;
+    }
+    message.feedback = rating;
+    this.host.requestUpdate();
+    return true;
+  }
+
   /** Restores the saved conversation after a reload, and reattaches to its reply in flight. */
   async restore(): Promise<void> {
     const saved = this.options.store().load();
@@ -192,6 +209,8 @@ export class StreamController implements ReactiveController {
       const message = this.message(entry.role, entry.content, entry.status === 'streaming' ? MESSAGE_STATUS.streaming : entry.status, entry.created_at);
       const steps = entry.parts?.filter((part) => part.type !== 'text');
       if (steps?.length) message.steps = steps;
+      message.id = entry.id;
+      message.feedback = entry.feedback?.rating;
       return message;
     });
     const last = history.at(-1);

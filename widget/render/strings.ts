@@ -98,6 +98,14 @@ export interface NgxChatStrings {
   confirmDelete: string;
   noConversations: string;
   historyFailed: string;
+  goodReply: string;
+  badReply: string;
+  /** The comment field after 👎, and its send and skip buttons. */
+  feedbackComment: string;
+  sendFeedback: string;
+  skipFeedback: string;
+  /** Said once a rating is kept. */
+  feedbackThanks: string;
 }
 
 const en: NgxChatStrings = {
@@ -157,6 +165,12 @@ const en: NgxChatStrings = {
   confirmDelete: 'Press again to delete',
   noConversations: 'No conversations yet.',
   historyFailed: 'Your conversations could not be loaded. Try again later.',
+  goodReply: 'Good reply',
+  badReply: 'Bad reply',
+  feedbackComment: 'What was wrong with this reply? (optional)',
+  sendFeedback: 'Send',
+  skipFeedback: 'Skip',
+  feedbackThanks: 'Thanks for your feedback.',
 };
 
 const es: NgxChatStrings = {
@@ -216,6 +230,12 @@ const es: NgxChatStrings = {
   confirmDelete: 'Pulsa otra vez para eliminar',
   noConversations: 'Aún no hay conversaciones.',
   historyFailed: 'No se pudieron cargar tus conversaciones. Inténtalo más tarde.',
+  goodReply: 'Buena respuesta',
+  badReply: 'Mala respuesta',
+  feedbackComment: '¿Qué falló en esta respuesta? (opcional)',
+  sendFeedback: 'Enviar',
+  skipFeedback: 'Omitir',
+  feedbackThanks: 'Gracias por tu opinión.',
 };
 
 /** The built-in languages. */

@@ -17,11 +17,13 @@ export const ICONS = {
   add: icon(svg`<path d="M19 13h-6v6h-2v-6H5v-2h6V5h2v6h6v2z"/>`),
   edit: icon(svg`<path d="M3 17.25V21h3.75L17.81 9.94l-3.75-3.75L3 17.25zM20.71 7.04c.39-.39.39-1.02 0-1.41l-2.34-2.34c-.39-.39-1.02-.39-1.41 0l-1.83 1.83 3.75 3.75 1.83-1.83z"/>`),
   delete: icon(svg`<path d="M6 19c0 1.1.9 2 2 2h8c1.1 0 2-.9 2-2V7H6v12zM19 4h-3.5l-1-1h-5l-1 1H5v2h14V4z"/>`),
+  thumbUp: icon(svg`<path d="M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z"/>`),
+  thumbDown: icon(svg`<path d="M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2zm4 0v12h4V3h-4z"/>`),
   copy: icon(svg`<path d="M16 1H4c-1.1 0-2 .9-2 2v14h2V3h12V1zm3 4H8c-1.1 0-2 .9-2 2v14c0 1.1.9 2 2 2h11c1.1 0 2-.9 2-2V7c0-1.1-.9-2-2-2zm0 16H8V7h11v14z"/>`),
 };
 
 /** One message of the log, with a spoken prefix saying who wrote it, and when under it. */
-export function renderMessage(message: ChatMessage, strings: NgxChatStrings, meta: Omit<MetaContext, 'copyIcon'>): TemplateResult {
+export function renderMessage(message: ChatMessage, strings: NgxChatStrings, meta: Omit<MetaContext, 'icons'>): TemplateResult {
   const user = message.role === 'user';
   // The dots wait for the first text, except while a tool's row says what is happening.
   const waiting = !user && message.status === MESSAGE_STATUS.streaming && message.text === '' && !toolRunning(message.steps);
@@ -32,7 +34,7 @@ export function renderMessage(message: ChatMessage, strings: NgxChatStrings, met
     ${user ? nothing : renderActivity(message.steps, strings)}${user ? html`<span class="text" dir="auto">${message.text}</span>` : message.view?.element}${waiting ? html`<span class="typing" aria-hidden="true"></span>` : nothing}
     ${user ? nothing : renderSources(message.steps, strings)}
     ${note ? html`<span class="note">${note}</span>` : nothing}
-    ${renderMeta(message, strings, { ...meta, copyIcon: ICONS.copy })}
+    ${renderMeta(message, strings, { ...meta, icons: ICONS })}
   </div>`;
 }
 
@@ -58,7 +60,7 @@ export function renderWelcome(welcome: AgentWelcome, strings: NgxChatStrings, se
     <slot name="greeting">${welcome.greeting}</slot>
     ${welcome.starterPrompts.length > 0
       ? html`<div class="starters" role="group" aria-label=${strings.starterPrompts}>
-          ${welcome.starterPrompts.map((prompt) => html`<button type="button" part="starter-prompt" class="starter" dir="auto" @click=${() => send(prompt)}>${prompt}</button>`)}
+          ${welcome.starterPrompts.map((prompt) => html`<button type="button" part="starter-prompt" class="text-button starter" dir="auto" @click=${() => send(prompt)}>${prompt}</button>`)}
         </div>`
       : nothing}
   </div>`;

@@ -101,7 +101,7 @@ export class MemoryConversationStore implements ConversationStore {
     entry.updatedAt = now;
     messages.push(
       { id: randomUUID(), role: 'user', content: turn.userMessage, status: 'completed', created_at: now },
-      { id: randomUUID(), role: 'assistant', content: '', status: 'streaming', created_at: now, stream_id: turn.streamId, ...(turn.agent ? { agent: turn.agent } : {}) },
+      { id: turn.replyId ?? randomUUID(), role: 'assistant', content: '', status: 'streaming', created_at: now, stream_id: turn.streamId, ...(turn.agent ? { agent: turn.agent } : {}) },
     );
     this.touch(entry);
     return history;

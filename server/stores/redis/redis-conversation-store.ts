@@ -67,7 +67,7 @@ export class RedisConversationStore implements ConversationStore {
     const now = new Date().toISOString();
     const user: ConversationMessage = { id: randomUUID(), role: 'user', content: turn.userMessage, status: 'completed', created_at: now };
     const assistant: ConversationMessage = {
-      id: randomUUID(),
+      id: turn.replyId ?? randomUUID(),
       role: 'assistant',
       content: '',
       status: 'streaming',

@@ -61,9 +61,10 @@ describe('the chunk buffer between the model and the event log', () => {
         .filter((chunk) => chunk.content !== '');
       expect(appended.map((chunk) => chunk.content)).toEqual(contents);
       // No token waits for the end of the reply: each is sent within a small share of the stream's
-      // time (the flush interval, 25 ms, against about a second), however slow the machine runs.
+      // time (the flush interval, 25 ms, against about a second; held to the end, the first would
+      // wait it all), however slow the machine runs.
       // The latency itself is the bench's to measure, not a clock bound here.
-      expect(Math.max(...waits(sent, appended))).toBeLessThan((seconds * 1000) / 4);
+      expect(Math.max(...waits(sent, appended))).toBeLessThan((seconds * 1000) / 2);
     });
   });
 
