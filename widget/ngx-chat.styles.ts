@@ -224,15 +224,19 @@ export const ngxChatStyles = css`
     flex: 1;
     min-width: 0;
   }
-  /* The small text fields: a conversation's new title, the comment after 👎. */
+  /* The small controls: a conversation's new title, the comment after 👎, the text buttons. */
   .rename,
-  .feedback-form textarea {
-    padding: 6px 8px;
+  .feedback-form textarea,
+  .text-button {
     border: 1px solid var(--_border);
     border-radius: 6px;
     background: var(--_bg);
     color: var(--_text);
     font: inherit;
+  }
+  .rename,
+  .feedback-form textarea {
+    padding: 6px 8px;
   }
   .history-note {
     margin: var(--_space);
@@ -267,8 +271,8 @@ export const ngxChatStyles = css`
     gap: 8px;
     margin-block-start: var(--_space);
   }
-  /* A starter prompt is a text button (below), as a pill. */
-  .starter {
+  /* A starter prompt is a text button (below), as a pill: the pair of classes outranks it. */
+  .text-button.starter {
     min-height: 32px;
     padding: 4px 12px;
     border-radius: 16px;
@@ -347,11 +351,6 @@ export const ngxChatStyles = css`
   .text-button {
     min-height: 28px;
     padding: 2px 10px;
-    border: 1px solid var(--_border);
-    border-radius: 6px;
-    background: var(--_bg);
-    color: var(--_text);
-    font: inherit;
     font-size: 0.9em;
     cursor: pointer;
   }

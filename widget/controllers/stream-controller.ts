@@ -118,11 +118,8 @@ export class StreamController implements ReactiveController {
   /** Forgets the conversation (and stops a reply in flight). */
   clear(): void {
     if (this.active) this.stop();
-    this.run?.abort();
     this.restoring?.abort();
-    this.active = undefined;
-    this.messages = [];
-    this.conversationId = undefined;
+    this.forget();
     this.options.store().clear();
     this.setStatus(CHAT_STATUS.idle);
     this.host.requestUpdate();
@@ -134,11 +131,7 @@ export class StreamController implements ReactiveController {
    */
   openConversation(conversationId: string): void {
     if (conversationId === this.conversationId) return;
-    this.run?.abort();
-    this.run = undefined;
-    this.active = undefined;
-    this.messages = [];
-    this.conversationId = undefined;
+    this.forget();
     this.options.store().save({ conversationId });
     this.setStatus(CHAT_STATUS.idle);
     void this.restore();
@@ -155,16 +148,26 @@ export class StreamController implements ReactiveController {
     if (!saved) {
       // Cleared there (a new conversation): the same here, without touching the storage again.
       if (this.conversationId === undefined) return;
-      this.messages = [];
-      this.conversationId = undefined;
+      this.forget();
       this.host.requestUpdate();
       return;
     }
     const newReply = saved.reply !== undefined && saved.reply.streamId !== this.lastStreamId;
     if (saved.conversationId === this.conversationId && !newReply) return;
+    this.forget();
+    void this.restore();
+  }
+
+  /**
+   * Drops what this tab shows — the messages, the conversation, the reading of a reply (which
+   * goes on at the API) — but not what is stored.
+   */
+  private forget(): void {
+    this.run?.abort();
+    this.run = undefined;
+    this.active = undefined;
     this.messages = [];
     this.conversationId = undefined;
-    void this.restore();
   }
 
   /**
