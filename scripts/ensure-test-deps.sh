@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Makes sure the programs the tests drive are on this machine: Debian's chromium and
-# redis-server (nginx too, for the reverse-proxy test). Installs what is missing with apt-get
+# redis-server and postgresql (nginx too, for the reverse-proxy test). Installs what is missing with apt-get
 # when it can (root, or passwordless sudo); otherwise says exactly what to install and stops.
 set -euo pipefail
 
@@ -8,6 +8,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+# Debian keeps PostgreSQL's programs off PATH, in /usr/lib/postgresql/<version>/bin.
+command -v initdb >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || need+=(postgresql)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 

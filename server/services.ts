@@ -79,7 +79,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   let shutDown = false;
   const jobs = new Set<Promise<void>>();
   const metrics = overrides.metrics ?? new Metrics();
-  const stores = createStores(config, log, overrides);
+  const stores = await createStores(config, log, overrides);
   const { events, conversations } = stores;
   let draining = false;
   const openStreams = new OpenStreams({ perUser: config.maxConcurrentStreamsPerUser, perGuestAddress: config.maxConcurrentGuestStreamsPerIp, total: config.maxOpenStreams });

@@ -30,6 +30,8 @@ const config = loadConfig({
   // The memory stores then keep as much as they did before they had per-user bounds.
   MAX_CONVERSATIONS_PER_USER: '10000',
   MAX_RETAINED_STREAMS_PER_USER: '10000',
+  // The streaming path is what is measured; conversations stay in memory (or Redis) unless set.
+  ...(process.env.REDIS_URL || process.env.DATABASE_URL ? {} : { CONVERSATION_STORE: 'memory' }),
   HOST: '127.0.0.1',
   ...process.env,
   PORT: process.env.PORT ?? '0',

@@ -50,6 +50,7 @@ function checkTokenLifetimes(config: Config): void {
 
 /** The rules that concern several variables at once. @throws ConfigError */
 export function checkConfig(config: Config): void {
+  if (config.conversationStore === 'redis' && config.redisUrl === undefined) throw new ConfigError('CONVERSATION_STORE=redis needs REDIS_URL.');
   if (config.production) checkProduction(config);
   checkTokenLifetimes(config);
 }

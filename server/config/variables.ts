@@ -23,6 +23,8 @@ export const DEFAULT_BASE_URL = {
 const AGENT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+/** Where conversations are kept; see `CONVERSATION_STORE`. */
+export const CONVERSATION_STORES = ['auto', 'sql', 'redis', 'memory'] as const;
 
 /** One `ALLOWED_ORIGINS` entry: an origin with no path, or `scheme://host:*` for any port. */
 const origin = z.string().transform((entry, ctx) => {
@@ -214,10 +216,36 @@ export const VARIABLES = {
   maxReplyBytes: wholeNumber('MAX_REPLY_BYTES', 1_048_576, 1, undefined, 'most bytes of text in one reply; likewise'),
   readerStallMs: wholeNumber('READER_STALL_MS', 30_000, 100, undefined, 'a client that reads nothing for this long is disconnected (it can resume)'),
   streamRetentionS: wholeNumber('STREAM_RETENTION_S', 600, 1, undefined, 'how long a finished stream stays readable'),
-  conversationTtlS: wholeNumber('CONVERSATION_TTL_S', 86_400, 1, undefined, 'a conversation expires after this long without activity'),
+  conversationStore: oneOf(
+    'CONVERSATION_STORE',
+    CONVERSATION_STORES,
+    'auto',
+    'where conversations are kept: `auto` is PostgreSQL when `DATABASE_URL` is set, else Redis when `REDIS_URL` is, else PGlite in `DATA_DIR`; `sql` forces SQL; `memory` is for tests (gone at restart)',
+  ),
+  databaseUrl: variable<string | undefined>({
+    name: 'DATABASE_URL',
+    doc: 'keep conversations in this PostgreSQL database (several instances); migrations run at start-up',
+    fallback: undefined,
+    expects: 'start with postgres:// or postgresql://',
+    schema: z.string().regex(/^postgres(ql)?:\/\//),
+  }),
+  dataDir: variable<string>({
+    name: 'DATA_DIR',
+    doc: 'where the embedded database (PGlite) keeps conversations when `DATABASE_URL` is unset; one process at a time',
+    fallback: './data',
+    expects: 'be a directory path',
+    schema: z.string(),
+  }),
+  conversationRetentionDays: variable<number>({
+    name: 'CONVERSATION_RETENTION_DAYS',
+    doc: 'a conversation is deleted this many days after its last message; `0` keeps them; fractions accepted',
+    fallback: 30,
+    expects: 'be a number of days of at least 0',
+    schema: z.string().regex(/^\d+(\.\d+)?$/).transform(Number).pipe(z.number().min(0).max(36_500)),
+  }),
   redisUrl: variable<string | undefined>({
     name: 'REDIS_URL',
-    doc: 'keep streams and conversations in Redis (several instances)',
+    doc: 'keep live streams, rate limits and quotas in Redis (several instances); conversations too, unless `DATABASE_URL` is set',
     fallback: undefined,
     expects: 'start with redis:// or rediss://',
     schema: z.string().regex(/^rediss?:\/\//),

@@ -1,4 +1,5 @@
 import type { MessagePart } from '../../protocol/index.js';
+import type { Revision } from './message-tree.js';
 /** Where a message stands. */
 export type MessageStatus = 'completed' | 'cancelled' | 'error' | 'streaming';
 
@@ -27,6 +28,8 @@ export interface ConversationMessage {
   agent?: string;
   /** For an assistant message: the reader's rating, the latest one. */
   feedback?: MessageFeedback;
+  /** When the message has other versions (a regenerated reply, an edited message): which one this is, from 0, of how many. */
+  versions?: { index: number; count: number };
 }
 
 /** How a reply ended: its text, its parts when it had steps, and its status. */
@@ -129,9 +132,21 @@ export interface TurnStart {
   replyId?: string;
 }
 
+/** A turn that regenerates the last reply, or replaces the last user message by a new version and answers it. */
+export interface RevisionStart extends Omit<TurnStart, 'userMessage'> {
+  revision: Revision;
+}
+
+/** What the agent answers in a revised turn: the messages before, and the user message. */
+export interface RevisionTurn {
+  history: ConversationMessage[];
+  userMessage: string;
+}
+
 /**
- * Conversations, their messages and the one-reply-at-a-time rule. Implemented in memory and in
- * Redis, held to the same contract by `test/server/stores/conversation-store.contract.ts`.
+ * Conversations, their messages and the one-reply-at-a-time rule. Implemented in SQL (PGlite or
+ * PostgreSQL), in memory (tests) and in Redis (without versions), held to the same contract by
+ * `test/server/stores/conversation-store.contract.ts`.
  */
 export interface ConversationStore {
   /** The conversation, or undefined when it never existed or has expired. */
@@ -148,6 +163,20 @@ export interface ConversationStore {
    * first end counts: a reply that is no longer `streaming` stays as it is.
    */
   endTurn(conversationId: string, streamId: string, ending: TurnEnding): Promise<void>;
+  /**
+   * Begins a turn that regenerates the last reply or edits the last user message: the new version
+   * goes beside the old one, which is kept, and becomes the one shown.
+   * @throws ConversationBusyError when a reply is already streaming in this conversation.
+   * @throws RevisionError when the conversation has no finished exchange, or the edit names another message.
+   * @throws RevisionsUnsupportedError (Redis store).
+   */
+  revise(turn: RevisionStart): Promise<RevisionTurn>;
+  /**
+   * Shows version `index` of message `messageId` (and the newest thread below it) in `owner`'s
+   * conversation; false when there is no conversation of theirs by that id.
+   * @throws ConversationBusyError while a reply is streaming; RevisionError for an unknown message or version.
+   */
+  select(conversationId: string, owner: string, messageId: string, index: number): Promise<boolean>;
   /** One page of `owner`'s conversations, newest first. */
   list(owner: string, limit: number, cursor?: ListCursor): Promise<ConversationPage>;
   /** Renames `owner`'s conversation; false when there is none of theirs by that id. */
@@ -161,4 +190,13 @@ export interface ConversationStore {
   rate(conversationId: string, owner: string, messageId: string, feedback: MessageFeedback): Promise<{ agent: string } | undefined>;
   /** Releases timers and connections. */
   close(): Promise<void>;
+}
+
+/** Thrown by a store that keeps no versions (Redis) when asked to regenerate, edit or select one. */
+export class RevisionsUnsupportedError extends Error {
+  override name = 'RevisionsUnsupportedError';
+
+  constructor() {
+    super('This server keeps conversations in Redis, which has no message versions; regenerate and edit need the SQL store (DATABASE_URL, or the embedded default).');
+  }
 }

@@ -6,8 +6,10 @@
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
 
-  constructor(options?: { cause?: unknown }) {
-    super('The stream store (Redis) is unreachable; check that it is running and REDIS_URL points at it, then retry.', options);
+  constructor(options?: { cause?: unknown; store?: string }) {
+    const store = options?.store ?? 'The stream store (Redis)';
+    const setting = options?.store ? '' : ' and REDIS_URL points at it';
+    super(`${store} is unreachable; check that it is running${setting}, then retry.`, options);
   }
 }
 

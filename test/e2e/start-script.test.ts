@@ -1,9 +1,15 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../support/wait-for.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+/** The embedded database's directory: `npm start` keeps conversations in PGlite, here outside the checkout. */
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'ngx-chat-start-'));
+afterAll(() => rmSync(DATA_DIR, { recursive: true, force: true }));
 
 /** A port that was free a moment ago. */
 async function freePort(): Promise<number> {
@@ -53,7 +59,7 @@ interface Started {
 function start(env: Record<string, string>): Started {
   const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', '--no-build'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', DATA_DIR, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { conversationsFor } from './test-api.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -16,7 +17,7 @@ export interface ApiProcess {
 export function startApiProcess(env: Record<string, string>): Promise<ApiProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...conversationsFor(env), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -89,7 +89,7 @@ export async function startTestRedis(options: { own?: boolean } = {}): Promise<T
   };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

@@ -20,6 +20,14 @@ export const TEST_DEFAULTS: Record<string, string> = {
   MAX_CONCURRENT_GUEST_STREAMS_PER_IP: '1000',
 };
 
+/**
+ * Conversations in memory (fast, nothing on disk) unless the test names a store or gives
+ * `REDIS_URL` or `DATABASE_URL`, whose conversations it means to test.
+ */
+export function conversationsFor(env: Record<string, string | undefined>): Record<string, string> {
+  return env.CONVERSATION_STORE || env.REDIS_URL || env.DATABASE_URL ? {} : { CONVERSATION_STORE: 'memory' };
+}
+
 /** A real API listening on a free loopback port, with the WebSocket transport at `/ws/chat`. */
 export interface TestApi {
   url: string;
@@ -37,7 +45,7 @@ export interface TestApi {
  * `server/main.ts` does, so tests speak real HTTP to it.
  */
 export async function startTestApi(env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestApi> {
-  const api = await startApi(loadConfig({ ...TEST_DEFAULTS, PORT: '0', HOST: '127.0.0.1', ...env }), { overrides });
+  const api = await startApi(loadConfig({ ...TEST_DEFAULTS, ...conversationsFor(env), PORT: '0', HOST: '127.0.0.1', ...env }), { overrides });
   const { url, server, services } = api;
   return {
     url,

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { ActivityList, type ActivityNode } from './activity-list.js';
 import {
   ConversationBusyError,
@@ -12,9 +11,12 @@ import {
   type ConversationSummary,
   type ListCursor,
   type MessageFeedback,
+  type RevisionStart,
+  type RevisionTurn,
   type TurnEnding,
   type TurnStart,
 } from '../conversation-store.js';
+import { leafForVersion, RevisionError, shownPath, turnNodes, type TreeMessage, type TurnNodeInput } from '../message-tree.js';
 import { StoreFullError } from '../store-full-error.js';
 
 /** Options for {@link MemoryConversationStore}. */
@@ -32,6 +34,12 @@ const MAX_RETRY_AFTER_S = 60;
 /** `Retry-After` when every one of a user's conversations is busy: a turn ends within a stream's timeout, most within seconds. */
 const BUSY_RETRY_AFTER_S = 5;
 
+/** A conversation as stored: every message of its tree, and the leaf of the path it shows. */
+interface StoredConversation extends Omit<Conversation, 'messages'> {
+  messages: TreeMessage[];
+  leafId: string | null;
+}
+
 /**
  * A stored conversation and its places in the activity lists. With one TTL for all, the order of
  * activity is also the order of expiry, so the stalest is always at the front.
@@ -47,7 +55,7 @@ class Entry {
   readonly owners: ActivityNode<Entry>;
 
   constructor(
-    readonly conversation: Conversation,
+    readonly conversation: StoredConversation,
     everyone: ActivityList<Entry>,
     owners: ActivityList<Entry>,
   ) {
@@ -79,7 +87,9 @@ export class MemoryConversationStore implements ConversationStore {
 
   async get(conversationId: string): Promise<Conversation | undefined> {
     const entry = this.live(conversationId);
-    return entry ? { ...entry.conversation, messages: copyMessages(entry.conversation.messages) } : undefined;
+    if (!entry) return undefined;
+    const { messages, leafId, ...conversation } = entry.conversation;
+    return { ...conversation, messages: shownPath(messages, leafId) };
   }
 
   /**
@@ -94,17 +104,34 @@ export class MemoryConversationStore implements ConversationStore {
 
   async beginTurn(turn: TurnStart): Promise<ConversationMessage[]> {
     const entry = this.live(turn.conversationId) ?? this.create(turn.conversationId, turn.owner, titleFrom(turn.userMessage));
-    const { messages } = entry.conversation;
+    return this.addTurn(entry, turn).history;
+  }
+
+  async revise(turn: RevisionStart): Promise<RevisionTurn> {
+    const entry = this.live(turn.conversationId);
+    if (!entry) throw new RevisionError('nothing_to_regenerate', 'The conversation has no reply to regenerate or message to edit yet.');
+    const { history, userMessage } = this.addTurn(entry, turn);
+    return { history, userMessage };
+  }
+
+  async select(conversationId: string, owner: string, messageId: string, index: number): Promise<boolean> {
+    const entry = this.live(conversationId);
+    if (entry?.conversation.owner !== owner) return false;
     if (turnInProgress(entry.conversation)) throw new ConversationBusyError('A reply is still streaming in this conversation.');
-    const history = copyMessages(messages);
+    entry.conversation.leafId = leafForVersion(entry.conversation.messages, messageId, index);
+    return true;
+  }
+
+  /** Adds a turn's messages and makes its reply the leaf. */
+  private addTurn(entry: Entry, turn: TurnNodeInput) {
+    if (turnInProgress(entry.conversation)) throw new ConversationBusyError('A reply is still streaming in this conversation.');
     const now = new Date().toISOString();
+    const nodes = turnNodes(entry.conversation.messages, entry.conversation.leafId, turn, now);
     entry.updatedAt = now;
-    messages.push(
-      { id: randomUUID(), role: 'user', content: turn.userMessage, status: 'completed', created_at: now },
-      { id: turn.replyId ?? randomUUID(), role: 'assistant', content: '', status: 'streaming', created_at: now, stream_id: turn.streamId, ...(turn.agent ? { agent: turn.agent } : {}) },
-    );
+    entry.conversation.messages.push(...nodes.added);
+    entry.conversation.leafId = nodes.reply.id;
     this.touch(entry);
-    return history;
+    return nodes;
   }
 
   async endTurn(conversationId: string, streamId: string, { content, parts, status }: TurnEnding): Promise<void> {
@@ -164,7 +191,7 @@ export class MemoryConversationStore implements ConversationStore {
     if (evicted) this.drop(evicted);
     let mine = this.byOwner.get(owner);
     if (!mine) this.byOwner.set(owner, (mine = new ActivityList()));
-    const entry = new Entry({ conversationId, owner, title, messages: [] }, this.everyone, mine);
+    const entry = new Entry({ conversationId, owner, title, messages: [], leafId: null }, this.everyone, mine);
     this.entries.set(conversationId, entry);
     return entry;
   }
@@ -210,12 +237,7 @@ export class MemoryConversationStore implements ConversationStore {
   }
 }
 
-/** Whether a reply is still streaming: only the last message can be, since a turn waits for the one before. */
-function turnInProgress(conversation: Conversation): boolean {
+/** Whether a reply is still streaming: only the newest message can be, since a turn waits for the one before. */
+function turnInProgress(conversation: StoredConversation): boolean {
   return conversation.messages.at(-1)?.status === 'streaming';
-}
-
-/** Copies of the messages, so callers cannot change the stored ones. */
-function copyMessages(messages: ConversationMessage[]): ConversationMessage[] {
-  return messages.map((message) => ({ ...message, ...(message.feedback ? { feedback: { ...message.feedback } } : {}) }));
 }

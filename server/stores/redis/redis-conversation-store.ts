@@ -12,9 +12,12 @@ import {
   type ConversationSummary,
   type ListCursor,
   type MessageFeedback,
+  RevisionsUnsupportedError,
+  type RevisionTurn,
   type TurnEnding,
   type TurnStart,
 } from '../conversation-store.js';
+import { streamingReply } from '../message-tree.js';
 import { callRedis } from './redis-client.js';
 import { conversationKeys, ownerIndexKey } from './redis-conversation-scripts.js';
 import { scriptArgs } from './redis-scripts.js';
@@ -66,15 +69,7 @@ export class RedisConversationStore implements ConversationStore {
     const keys = this.keys(turn.conversationId);
     const now = new Date().toISOString();
     const user: ConversationMessage = { id: randomUUID(), role: 'user', content: turn.userMessage, status: 'completed', created_at: now };
-    const assistant: ConversationMessage = {
-      id: turn.replyId ?? randomUUID(),
-      role: 'assistant',
-      content: '',
-      status: 'streaming',
-      created_at: now,
-      stream_id: turn.streamId,
-      ...(turn.agent ? { agent: turn.agent } : {}),
-    };
+    const assistant = streamingReply(turn, now);
     const args = [turn.owner, turn.streamId, JSON.stringify(user), JSON.stringify(assistant), this.ttlS, this.turnTtlS, titleFrom(turn.userMessage), Date.parse(now), now, turn.conversationId];
     const history = await callRedis(this.client, () => this.client.conversationBeginTurn(...scriptArgs([...keys.all, ownerIndexKey(this.prefix, turn.owner)], args)));
     if (history === null) throw new ConversationBusyError('A reply is still streaming in this conversation.');
@@ -113,6 +108,14 @@ export class RedisConversationStore implements ConversationStore {
     const keys = this.keys(conversationId);
     const agent = await callRedis(this.client, () => this.client.conversationRate(...scriptArgs([keys.conversation, keys.messages], [owner, messageId, JSON.stringify(feedback)])));
     return typeof agent === 'string' ? { agent } : undefined;
+  }
+
+  async revise(): Promise<RevisionTurn> {
+    throw new RevisionsUnsupportedError();
+  }
+
+  async select(): Promise<boolean> {
+    throw new RevisionsUnsupportedError();
   }
 
   async rename(conversationId: string, owner: string, title: string): Promise<boolean> {

@@ -38,6 +38,11 @@ export interface RedisEventLogOptions {
   maxIdleConnections?: number;
   /** Told about failures nobody awaits (heartbeats, the stop subscription). Defaults to ignoring them. */
   onError?: (err: unknown, message: string) => void;
+  /**
+   * Told when this instance ended a dead producer's stream: for a conversation store outside
+   * Redis (SQL), whose turn the Lua that ends the stream cannot end. Defaults to nothing.
+   */
+  onAbandoned?: (record: StreamRecord) => void;
 }
 
 /** How often a reader polls when every blocking connection is taken, in ms. */
@@ -86,6 +91,7 @@ export class RedisEventLog implements EventLog {
   private sweeping = false;
   /** The sweep failed last time: its next failure is not reported again. */
   private sweepFailing = false;
+  private readonly onAbandoned: (record: StreamRecord) => void;
 
   /** @param client The shared client; the caller closes it after {@link close}. */
   constructor(
@@ -104,6 +110,7 @@ export class RedisEventLog implements EventLog {
     if (this.settings.heartbeatTtlMs <= this.settings.heartbeatIntervalMs) {
       throw new RangeError('heartbeatTtlMs must be longer than heartbeatIntervalMs, or live producers look dead between beats.');
     }
+    this.onAbandoned = options.onAbandoned ?? (() => undefined);
     this.prefix = options.prefix ?? 'ngx-chat:';
     this.batchSize = options.batchSize ?? 256;
     this.pool = new BlockingPool(client, { maxConnections: options.maxBlockingConnections ?? 500, maxIdle: options.maxIdleConnections ?? 32 });
@@ -227,7 +234,8 @@ export class RedisEventLog implements EventLog {
   private async interrupt(record: StreamRecord, keys: StreamKeys): Promise<void> {
     const data: ErrorData = { error: INTERRUPTED, conversation_id: record.conversationId, status: 'error', retryable: false };
     const { retentionS, maxEvents } = this.settings;
-    await callRedis(this.client, () => this.client.streamAbandon(...scriptArgs(keys.all, [record.streamId, JSON.stringify(data), retentionS, maxEvents, '1'])));
+    const wrote = await callRedis(this.client, () => this.client.streamAbandon(...scriptArgs(keys.all, [record.streamId, JSON.stringify(data), retentionS, maxEvents, '1'])));
+    if (Number(wrote) > 0) this.onAbandoned(record);
   }
 
   /** Ends the streams whose producer's heartbeat lapsed, for when nobody reads them. */

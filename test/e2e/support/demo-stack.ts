@@ -4,6 +4,7 @@ import { demoApiEnv } from '../../../demo/server/demo-config.js';
 import { startDemoSites, type DemoSites } from '../../../demo/server/demo-sites.js';
 import { loadConfig } from '../../../server/config.js';
 import { startApi } from '../../../server/start-api.js';
+import { conversationsFor } from '../../support/test-api.js';
 
 /** What the tests see of the API's traffic. */
 export interface DemoTraffic {
@@ -44,6 +45,7 @@ export async function startDemoStack(env: Record<string, string> = {}): Promise<
       GUEST_RATE_LIMIT_PER_MINUTE: '100000',
       GUEST_IDENTITIES_PER_IP_PER_HOUR: '100000',
       HOST: '127.0.0.1',
+      ...conversationsFor(env),
       ...env,
     }),
   );

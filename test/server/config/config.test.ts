@@ -18,7 +18,9 @@ describe('loadConfig', () => {
       maxMessageLength: 16_384,
       heartbeatMs: 15_000,
       streamRetentionS: 600,
-      conversationTtlS: 86_400,
+      conversationRetentionDays: 30,
+      conversationStore: 'auto',
+      dataDir: './data',
     });
     expect(config.allowedOrigins).toContain('http://localhost:*');
   });

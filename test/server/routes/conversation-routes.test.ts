@@ -76,8 +76,8 @@ describe('conversations', () => {
     expect((await getConversation('no-such-conversation')).status).toBe(404);
   });
 
-  it('expires conversations after CONVERSATION_TTL_S without activity', async () => {
-    const short = await startTestApi({ CONVERSATION_TTL_S: '1' });
+  it('deletes conversations CONVERSATION_RETENTION_DAYS after their last activity', async () => {
+    const short = await startTestApi({ CONVERSATION_RETENTION_DAYS: String(1 / 86_400) });
     try {
       const shortToken = await short.login();
       const events = await readAllEvents(await postChat(short.url, shortToken, { message: 'brief' }));

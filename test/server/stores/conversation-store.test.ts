@@ -9,13 +9,16 @@ import { StoreUnavailableError } from '../../../server/stores/store-errors.js';
 import { StoreFullError } from '../../../server/stores/store-full-error.js';
 import { canStartRedisServer, redisAvailability, startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { defineConversationStoreContract } from './conversation-store.contract.js';
+import { defineVersionsContract } from './versions.contract.js';
 import { eventually, within } from './eventually.js';
 
 describe('MemoryConversationStore', () => {
-  defineConversationStoreContract(async (options) => {
+  const memoryStores = async (options: { ttlS?: number }) => {
     const store = new MemoryConversationStore(options);
     return { first: store, second: store };
-  });
+  };
+  defineConversationStoreContract(memoryStores);
+  defineVersionsContract(memoryStores);
 
   const turn = (conversationId: string, owner = 'alice') => ({ conversationId, owner, streamId: randomUUID(), userMessage: 'hi' });
   /** Begins a turn and ends it, leaving the conversation idle. */

@@ -102,7 +102,7 @@ describe('memory bounds', () => {
   });
 
   it('refuses a new conversation at MAX_CONVERSATIONS with 503, and a retry with the same request_id starts afresh once there is room', async () => {
-    api = await startTestApi({ MAX_CONVERSATIONS: '1', CONVERSATION_TTL_S: '1' }, { agent: new GatedAgent() });
+    api = await startTestApi({ MAX_CONVERSATIONS: '1', CONVERSATION_RETENTION_DAYS: String(1 / 86_400) }, { agent: new GatedAgent() });
     await readAllEvents(await postChat(api.url, await api.guest(), { message: 'first' }));
     const token = await api.guest();
     const body = { message: 'second', request_id: randomUUID() };
