@@ -40,6 +40,11 @@ export interface MessageView {
   parts?: MessagePart[];
   /** For a reply the reader rated: the latest rating. */
   feedback?: FeedbackView;
+  /**
+   * On a message with other versions (a regenerated reply, an edited message): which one this is,
+   * from 0, of how many; `POST …/messages/{id}/select` `{"index"}` shows another.
+   */
+  versions?: { index: number; count: number };
 }
 
 /** The body of `GET /conversations/{conversation_id}`, oldest message first. */

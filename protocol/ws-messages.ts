@@ -35,10 +35,15 @@ export interface WsAuthMessage {
 /** A new message: the fields of the `POST /stream/chat` body, plus `type`. */
 export interface WsChatMessage {
   type: typeof WS_CLIENT_TYPE.chat;
-  message: string;
+  /** Absent when regenerating or editing. */
+  message?: string;
   metadata?: Record<string, unknown>;
   conversation_id?: string;
   request_id?: string;
+  /** A new version of the last reply (needs `conversation_id`). */
+  regenerate?: boolean;
+  /** A new version of the last user message, answered anew (needs `conversation_id`). */
+  edit?: { message_id: string; message: string };
 }
 
 /** Resume after the event with this id (the `Last-Event-ID` of SSE). */

@@ -3,10 +3,14 @@ import { z } from 'zod';
 import type { ErrorCode } from '../../protocol/index.js';
 import { HttpError } from '../http/errors.js';
 import { isJsonRequest } from '../http/json-body.js';
+import type { Revision } from '../stores/message-tree.js';
 
 /** A validated `POST /stream/chat` body. */
 export interface ChatRequest {
+  /** The user's message; for a regenerated reply, empty (the store knows the message it answers). */
   message: string;
+  /** Regenerate the last reply, or edit the last user message: a new version instead of a new turn. */
+  revision?: Revision;
   metadata: Record<string, unknown>;
   /** Continues this conversation; a new one is created when absent. */
   conversationId: string | undefined;
@@ -23,6 +27,8 @@ const DEFECTS = {
   invalid_metadata: '"metadata" must be a JSON object.',
   invalid_conversation_id: '"conversation_id" must be a string of 1 to 64 letters, digits, "-" or "_" (a UUID fits).',
   invalid_request_id: '"request_id" must be a string of 1 to 64 letters, digits, "-" or "_" (a UUID fits).',
+  invalid_regenerate: '"regenerate" must be true, with "conversation_id" and without "message" or "edit".',
+  invalid_edit: '"edit" must be {"message_id": "…", "message": "…"} (the last message you sent, and its new text), with "conversation_id" and without "message".',
 } as const satisfies Partial<Record<ErrorCode, string>>;
 type Defect = keyof typeof DEFECTS;
 
@@ -32,11 +38,22 @@ const id = (defect: Defect) => z.string({ error: defect }).regex(/^[A-Za-z0-9_-]
 const CHAT_BODY = z.object(
   {
     message: z
-      .string({ error: (issue) => (issue.input === undefined ? 'missing_message' : 'invalid_message') })
-      .refine((message) => message.trim() !== '', { error: 'empty_message' }),
+      .string({ error: 'invalid_message' })
+      .refine((message) => message.trim() !== '', { error: 'empty_message' })
+      .optional(),
     metadata: z.record(z.string(), z.unknown(), { error: 'invalid_metadata' }).nullish(),
     conversation_id: id('invalid_conversation_id'),
     request_id: id('invalid_request_id'),
+    regenerate: z.boolean({ error: 'invalid_regenerate' }).nullish(),
+    edit: z
+      .object(
+        {
+          message_id: z.string({ error: 'invalid_edit' }).regex(/^[A-Za-z0-9_-]{1,64}$/, { error: 'invalid_edit' }),
+          message: z.string({ error: 'invalid_edit' }).refine((message) => message.trim() !== '', { error: 'empty_message' }),
+        },
+        { error: 'invalid_edit' },
+      )
+      .nullish(),
   },
   { error: 'invalid_body' },
 );
@@ -66,11 +83,29 @@ export function parseChatBody(body: unknown, maxMessageLength: number): ChatRequ
     const code: Defect = isDefect(defect) ? defect : 'invalid_body';
     throw new HttpError(400, code, DEFECTS[code]);
   }
-  const { message, metadata, conversation_id, request_id } = parsed.data;
+  const { metadata, conversation_id, request_id, regenerate, edit } = parsed.data;
+  const revision = revisionOf(parsed.data);
+  const message = edit?.message ?? parsed.data.message ?? '';
   let length = 0;
   for (const _ of message) length += 1; // code points, not UTF-16 units
   if (length > maxMessageLength) {
     throw new HttpError(413, 'message_too_long', `"message" has ${length} characters; the limit is ${maxMessageLength}.`);
   }
-  return { message, metadata: metadata ?? {}, conversationId: conversation_id ?? undefined, requestId: request_id ?? undefined };
+  const request = { message, metadata: metadata ?? {}, conversationId: conversation_id ?? undefined, requestId: request_id ?? undefined };
+  return regenerate || edit ? { ...request, revision } : request;
+}
+
+/** The revision a body asks for, if any. @throws HttpError 400 when it is not one the API can do. */
+function revisionOf(body: z.infer<typeof CHAT_BODY>): Revision | undefined {
+  const { message, conversation_id, regenerate, edit } = body;
+  if (regenerate === true) {
+    if (message !== undefined || edit || !conversation_id) throw new HttpError(400, 'invalid_regenerate', DEFECTS.invalid_regenerate);
+    return { kind: 'regenerate' };
+  }
+  if (edit) {
+    if (message !== undefined || !conversation_id) throw new HttpError(400, 'invalid_edit', DEFECTS.invalid_edit);
+    return { kind: 'edit', messageId: edit.message_id, message: edit.message };
+  }
+  if (message === undefined) throw new HttpError(400, 'missing_message', DEFECTS.missing_message);
+  return undefined;
 }

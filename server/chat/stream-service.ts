@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { HttpError } from '../http/errors.js';
+import { HttpError, toHttpError } from '../http/errors.js';
 import type { Services } from '../services.js';
 import { STREAM_EVENT, type ErrorData } from '../../protocol/index.js';
 import { ConversationBusyError, type ConversationMessage } from '../stores/conversation-store.js';
@@ -73,17 +73,15 @@ export class StreamService {
     if (opened.kind === 'existing') return { record: await this.findOwn(opened.streamId, owner), afterSeq: 0, resumed: false };
     const replyId = randomUUID();
     let history: ConversationMessage[];
+    let message = chat.message;
     try {
-      history = await services.conversations.beginTurn({ ...record, userMessage: chat.message, agent: agent.name, replyId });
+      const turn = { ...record, agent: agent.name, replyId };
+      if (chat.revision) ({ history, userMessage: message } = await services.conversations.revise({ ...turn, revision: chat.revision }));
+      else history = await services.conversations.beginTurn({ ...turn, userMessage: chat.message });
     } catch (err) {
       // The stream was opened for this request id; end it so a retry of the same request sees why.
       // (A full store gets here only when another request took the room the log checked for.)
-      const answer =
-        err instanceof ConversationBusyError
-          ? new HttpError(409, 'conversation_busy', 'A reply is still streaming in this conversation; wait for it or stop it.')
-          : err instanceof StoreFullError
-            ? refusal(err)
-            : undefined;
+      const answer = turnRefusal(err);
       const message = answer?.message ?? 'The conversation could not be saved.';
       await opened.writer.append(STREAM_EVENT.error, JSON.stringify({ error: message, conversation_id: record.conversationId, status: 'error', retryable: false } satisfies ErrorData));
       await opened.writer.close();
@@ -97,7 +95,7 @@ export class StreamService {
         writer: opened.writer,
         agent,
         history,
-        message: chat.message,
+        message,
         metadata: chat.metadata,
         conversations: services.conversations,
         limits: { timeoutMs: services.config.streamTimeoutMs, maxChunks: services.config.maxReplyChunks, maxBytes: services.config.maxReplyBytes },
@@ -120,6 +118,13 @@ export class StreamService {
     const record = await this.findOwn(streamId, owner);
     await this.services.events.stop(record.streamId);
   }
+}
+
+/** The answer to a turn the conversation store refused, or undefined for a failure of the store itself. */
+function turnRefusal(err: unknown): HttpError | undefined {
+  if (err instanceof ConversationBusyError) return new HttpError(409, 'conversation_busy', 'A reply is still streaming in this conversation; wait for it or stop it.');
+  if (err instanceof StoreFullError) return refusal(err);
+  return toHttpError(err);
 }
 
 /** The answer to a full store: 429 at the user's own bound, 503 `store_full` at the store's. */

@@ -1,5 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ErrorBody, ErrorCode } from '../../protocol/index.js';
+import { RevisionsUnsupportedError } from '../stores/conversation-store.js';
+import { RevisionError } from '../stores/message-tree.js';
 import { StoreUnavailableError } from '../stores/store-errors.js';
 
 /**
@@ -48,7 +50,15 @@ export function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof HttpError) return err;
   if (err instanceof StoreUnavailableError) return storeUnavailable();
   if (err instanceof URIError) return badPath();
-  return undefined;
+  return revisionRefusal(err);
+}
+
+/** The answer to a regenerate, edit or version switch the conversation cannot take. */
+function revisionRefusal(err: unknown): HttpError | undefined {
+  if (err instanceof RevisionsUnsupportedError) return new HttpError(501, 'versions_unsupported', err.message);
+  if (!(err instanceof RevisionError)) return undefined;
+  const status = err.code === 'message_not_found' ? 404 : err.code === 'invalid_version' ? 400 : 409;
+  return new HttpError(status, err.code, err.message);
 }
 
 /** A browser page whose origin is not in `ALLOWED_ORIGINS`, on either transport. */

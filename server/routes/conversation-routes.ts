@@ -6,7 +6,7 @@ import { HttpError } from '../http/errors.js';
 import type { Services } from '../services.js';
 import { decodeCursor, TITLE_LENGTH, type Conversation } from '../stores/conversation-store.js';
 
-const notFound = () => new HttpError(404, 'conversation_not_found', 'No conversation with that id (conversations expire after a day without activity).');
+const notFound = () => new HttpError(404, 'conversation_not_found', 'No conversation with that id (it was deleted, or its retention ran out).');
 
 const LIST_QUERY = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
@@ -23,6 +23,27 @@ const FEEDBACK_BODY = z.strictObject({
   comment: z.string().max(COMMENT_LENGTH).optional(),
 });
 
+const SELECT_BODY = z.strictObject({ index: z.number().int().min(0).max(10_000) });
+
+/** A conversation as `GET /conversations/{id}` shows it: the path of versions shown, oldest first. */
+function conversationView(conversation: Conversation): ConversationView {
+  return {
+    conversation_id: conversation.conversationId,
+    title: conversation.title,
+    messages: conversation.messages.map(({ id, role, content, status, created_at, stream_id, parts, feedback, versions }) => ({
+      ...(id ? { id } : {}),
+      role,
+      content,
+      status,
+      created_at,
+      stream_id,
+      ...(parts ? { parts } : {}),
+      ...(feedback ? { feedback } : {}),
+      ...(versions ? { versions } : {}),
+    })),
+  };
+}
+
 /** A title as given, trimmed: 1 to {@link TITLE_LENGTH} characters on one line. */
 function validTitle(body: unknown): string {
   const parsed = RENAME_BODY.safeParse(body);
@@ -37,7 +58,8 @@ function validTitle(body: unknown): string {
  * A signed-in user's conversations, theirs alone (anyone else's is a 404, as if it did not exist):
  * `GET /conversations` lists them newest first, a page at a time; `GET /conversations/{id}` gives
  * one with its messages (the widget restores a conversation with it); `PATCH` renames one;
- * `DELETE` stops its running reply and deletes it; `POST …/messages/{id}/feedback` rates a reply.
+ * `DELETE` stops its running reply and deletes it; `POST …/messages/{id}/feedback` rates a reply;
+ * `POST …/messages/{id}/select` shows another version of a message.
  * @param json the API's JSON body parser, for `PATCH`
  */
 export function conversationRoutes(services: Services, json: RequestHandler): Router {
@@ -62,22 +84,16 @@ export function conversationRoutes(services: Services, json: RequestHandler): Ro
   });
 
   router.get('/conversations/:conversationId', async (req, res) => {
-    const conversation = await own(req.params.conversationId, claimsOf(req).sub);
-    const view: ConversationView = {
-      conversation_id: conversation.conversationId,
-      title: conversation.title,
-      messages: conversation.messages.map(({ id, role, content, status, created_at, stream_id, parts, feedback }) => ({
-        ...(id ? { id } : {}),
-        role,
-        content,
-        status,
-        created_at,
-        stream_id,
-        ...(parts ? { parts } : {}),
-        ...(feedback ? { feedback } : {}),
-      })),
-    };
-    res.set('Cache-Control', 'no-store').json(view);
+    res.set('Cache-Control', 'no-store').json(conversationView(await own(req.params.conversationId, claimsOf(req).sub)));
+  });
+
+  router.post<{ conversationId: string; messageId: string }>('/conversations/:conversationId/messages/:messageId/select', json, async (req, res) => {
+    const body = SELECT_BODY.safeParse(req.body);
+    if (!body.success) throw new HttpError(400, 'invalid_version', 'Send {"index": n}, the version to show, from 0.');
+    const { conversationId, messageId } = req.params;
+    const owner = claimsOf(req).sub;
+    if (!(await services.conversations.select(conversationId, owner, messageId, body.data.index))) throw notFound();
+    res.set('Cache-Control', 'no-store').json(conversationView(await own(conversationId, owner)));
   });
 
   router.patch<{ conversationId: string }>('/conversations/:conversationId', json, async (req, res) => {

@@ -5,6 +5,7 @@ import { startApiProcess } from '../support/api-process.js';
 import { attempt, SocketRegistry } from '../support/chaos-client.js';
 import { runChaos } from '../support/chaos-run.js';
 import { redisAvailability, startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { postgresAvailable, startTestPostgres, type TestPostgres } from '../support/postgres-server.js';
 import { postChat, readAllEvents, replyText, sseEvents, type SseMessage } from '../support/sse.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { ScriptedAgent } from '../support/test-agents.js';
@@ -122,16 +123,28 @@ async function expectNewMessageAccepted(api: TestApi, token: string, start: SseM
   expect((await readAllEvents(next)).at(-1)!.event).toBe('end');
 }
 
-withRedis('when the producing instance dies', () => {
+for (const conversationsIn of postgresAvailable() ? ['Redis', 'PostgreSQL'] : ['Redis'])
+withRedis(`when the producing instance dies (conversations in ${conversationsIn})`, () => {
   let store: TestRedis;
+  let postgres: TestPostgres | undefined;
+  /** The instances' environment: Redis for the streams, and where the conversations are. */
+  let env: Record<string, string>;
   beforeAll(async () => {
     store = await startTestRedis();
+    env = { REDIS_URL: store.url };
+    if (conversationsIn === 'PostgreSQL') {
+      postgres = await startTestPostgres();
+      env.DATABASE_URL = await postgres.newDatabase();
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await store?.close();
+    await postgres?.close();
   });
-  afterAll(() => store?.close());
 
   it('readers on another instance, now and later, get what was logged and then an interrupted error within seconds', async () => {
-    const producer = await startApiProcess({ REDIS_URL: store.url, DEMO_TOKEN_DELAY_MS: '100' });
-    const other = await startTestApi({ REDIS_URL: store.url });
+    const producer = await startApiProcess({ ...env, DEMO_TOKEN_DELAY_MS: '100' });
+    const other = await startTestApi(env);
     try {
       const token = await other.login();
       const res = await postChat(producer.url, token, { message: 'doomed' });
@@ -159,8 +172,8 @@ withRedis('when the producing instance dies', () => {
   });
 
   it('with nobody reading elsewhere, ends the reply in the conversation with what was logged and frees it within 5 s', async () => {
-    const producer = await startApiProcess({ REDIS_URL: store.url, DEMO_TOKEN_DELAY_MS: '100' });
-    const other = await startTestApi({ REDIS_URL: store.url });
+    const producer = await startApiProcess({ ...env, DEMO_TOKEN_DELAY_MS: '100' });
+    const other = await startTestApi(env);
     try {
       const token = await other.login();
       const events = sseEvents((await postChat(producer.url, token, { message: 'doomed too' })).body!)[Symbol.asyncIterator]();
