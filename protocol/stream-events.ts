@@ -26,6 +26,8 @@ export interface StartData {
   request_id: string;
   /** The id the reply will have in the conversation (for feedback). An addition to the design's payload. */
   message_id?: string;
+  /** The id of the user message this turn added (none when a reply is regenerated): to edit it later. */
+  user_message_id?: string;
 }
 
 /** The `type` of each kind of chunk. A client ignores types it does not know. */

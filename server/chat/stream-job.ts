@@ -26,6 +26,8 @@ export interface StreamJob {
   record: StreamRecord;
   /** The reply's message id in the conversation, told to readers in `start`. */
   replyId?: string;
+  /** The id of the user message the turn added, told likewise; none for a regenerated reply. */
+  userMessageId?: string;
   writer: StreamWriter;
   agent: Agent;
   /** The conversation before this turn, and the user's message. */
@@ -86,6 +88,7 @@ export async function runStreamJob(job: StreamJob): Promise<void> {
         stream_id: record.streamId,
         request_id: record.requestId,
         ...(job.replyId ? { message_id: job.replyId } : {}),
+        ...(job.userMessageId ? { user_message_id: job.userMessageId } : {}),
       } satisfies StartData,
       retry.signal,
     );

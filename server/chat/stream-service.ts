@@ -72,10 +72,11 @@ export class StreamService {
     const opened = await unlessFull(() => services.events.open(record));
     if (opened.kind === 'existing') return { record: await this.findOwn(opened.streamId, owner), afterSeq: 0, resumed: false };
     const replyId = randomUUID();
+    const userMessageId = chat.revision?.kind === 'regenerate' ? undefined : randomUUID();
     let history: ConversationMessage[];
     let message = chat.message;
     try {
-      const turn = { ...record, agent: agent.name, replyId };
+      const turn = { ...record, agent: agent.name, replyId, userMessageId };
       if (chat.revision) ({ history, userMessage: message } = await services.conversations.revise({ ...turn, revision: chat.revision }));
       else history = await services.conversations.beginTurn({ ...turn, userMessage: chat.message });
     } catch (err) {
@@ -92,6 +93,7 @@ export class StreamService {
       runStreamJob({
         record,
         replyId,
+        userMessageId,
         writer: opened.writer,
         agent,
         history,

@@ -130,6 +130,8 @@ export interface TurnStart {
   agent?: string;
   /** The reply's message id; made up when absent. */
   replyId?: string;
+  /** The user message's id; made up when absent. */
+  userMessageId?: string;
 }
 
 /** A turn that regenerates the last reply, or replaces the last user message by a new version and answers it. */

@@ -116,6 +116,7 @@ export interface TurnNodeInput {
   userMessage?: string;
   agent?: string;
   replyId?: string;
+  userMessageId?: string;
   revision?: Revision;
 }
 
@@ -130,7 +131,7 @@ export function turnNodes(messages: readonly TreeMessage[], leafId: string | nul
   const added: TreeMessage[] = [];
   let replyParent = plan.answers?.id ?? null;
   if (!plan.answers) {
-    const user: TreeMessage = { id: randomUUID(), parent_id: plan.editParent !== undefined ? plan.editParent : (leafId ?? null), role: 'user', content: plan.userMessage, status: 'completed', created_at: now };
+    const user: TreeMessage = { id: turn.userMessageId ?? randomUUID(), parent_id: plan.editParent !== undefined ? plan.editParent : (leafId ?? null), role: 'user', content: plan.userMessage, status: 'completed', created_at: now };
     added.push(user);
     replyParent = user.id;
   }

@@ -68,7 +68,7 @@ export class RedisConversationStore implements ConversationStore {
   async beginTurn(turn: TurnStart): Promise<ConversationMessage[]> {
     const keys = this.keys(turn.conversationId);
     const now = new Date().toISOString();
-    const user: ConversationMessage = { id: randomUUID(), role: 'user', content: turn.userMessage, status: 'completed', created_at: now };
+    const user: ConversationMessage = { id: turn.userMessageId ?? randomUUID(), role: 'user', content: turn.userMessage, status: 'completed', created_at: now };
     const assistant = streamingReply(turn, now);
     const args = [turn.owner, turn.streamId, JSON.stringify(user), JSON.stringify(assistant), this.ttlS, this.turnTtlS, titleFrom(turn.userMessage), Date.parse(now), now, turn.conversationId];
     const history = await callRedis(this.client, () => this.client.conversationBeginTurn(...scriptArgs([...keys.all, ownerIndexKey(this.prefix, turn.owner)], args)));

@@ -65,6 +65,9 @@ describe('regenerate, edit and versions over HTTP', () => {
     );
     expect(events.at(-1)?.event).toBe('end');
     expect(agent.inputs.at(-1)?.messages.at(-1)).toEqual({ role: 'user', content: 'two, rather' });
+    // start names the new version of the message, so it can be edited again.
+    const { user_message_id: edited, message_id: reply } = JSON.parse(events[0].data);
+    expect((await conversation(conversationId)).messages.slice(2).map((message) => message.id)).toEqual([edited, reply]);
     expect((await shown(conversationId)).slice(2)).toEqual([
       ['user', 'two, rather', '2/2'],
       ['assistant', 'reply to two, rather', ''],
