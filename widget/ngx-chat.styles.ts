@@ -226,7 +226,7 @@ export const ngxChatStyles = css`
   }
   /* The small controls: a conversation's new title, the comment after 👎, the text buttons. */
   .rename,
-  .feedback-form textarea,
+  .inline-form textarea,
   .text-button {
     border: 1px solid var(--_border);
     border-radius: 6px;
@@ -235,7 +235,7 @@ export const ngxChatStyles = css`
     font: inherit;
   }
   .rename,
-  .feedback-form textarea {
+  .inline-form textarea {
     padding: 6px 8px;
   }
   .history-note {
@@ -334,16 +334,32 @@ export const ngxChatStyles = css`
   .rate.chosen {
     color: var(--_accent);
   }
-  .feedback-form {
+  .versions {
+    display: inline-flex;
+    align-items: center;
+    font-variant-numeric: tabular-nums;
+  }
+  .version {
+    font-size: 1.2em;
+    line-height: 1;
+  }
+  .version:disabled {
+    opacity: 0.4;
+    cursor: default;
+  }
+  .user .inline-form {
+    min-width: min(20em, 60vw);
+  }
+  .inline-form {
     display: flex;
     flex-direction: column;
     gap: 4px;
     margin-block-start: 6px;
   }
-  .feedback-form textarea {
+  .inline-form textarea {
     resize: vertical;
   }
-  .feedback-actions {
+  .inline-actions {
     display: flex;
     justify-content: flex-end;
     gap: 6px;
@@ -363,7 +379,7 @@ export const ngxChatStyles = css`
     color: var(--_on-accent);
   }
   .text-button:focus-visible,
-  .feedback-form textarea:focus-visible {
+  .inline-form textarea:focus-visible {
     outline: 2px solid var(--_focus);
     outline-offset: 1px;
   }

@@ -10,6 +10,7 @@ import { replyStepsStyles } from './render/reply-steps.styles.js';
 import { SessionStore } from './api/session-store.js';
 import { resolveStrings, type NgxChatStrings } from './render/strings.js';
 import { ICONS, renderLauncher, renderMessage, renderWelcome } from './render/templates.js';
+import type { MetaContext } from './render/message-meta.js';
 import { TokenSource, type TokenProvider } from './api/token-source.js';
 import { ViewportFitController } from './controllers/viewport-fit-controller.js';
 import { ngxChatStyles } from './ngx-chat.styles.js';
@@ -70,6 +71,9 @@ export interface NgxChatMessage {
  * @csspart conversation-item - One conversation in it: switch to it, rename it, delete it.
  * @csspart feedback-up - Under a finished reply: 👍, pressed once chosen.
  * @csspart feedback-down - Under a finished reply: 👎, which opens a field for an optional comment.
+ * @csspart regenerate-button - Under the last reply, while no reply streams: writes it again as a new version (the old one stays a switch away).
+ * @csspart edit-button - Under the last message the reader sent: opens it for editing; sending makes a new version with a new reply.
+ * @csspart version-switcher - Under a message with versions: ‹ 2/3 ›, buttons to the previous and next version.
  * @csspart starter-prompt - In an empty conversation: one suggested message, a button that sends it.
  * @csspart unread-badge - On the launcher: the number of replies that arrived while the panel was closed.
  * @csspart tool-step - In a reply: one tool call ("Searching products…", then ✓ or ✗), a `<details>` that opens to its arguments and result.
@@ -331,6 +335,7 @@ export class NgxChat extends LitElement {
   // The log is role="log" but aria-live="off": the separate live region speaks whole sentences,
   // where a live log would read out every token as it lands.
   protected override render() {
+    const revisable = this.revisable();
     const strings = this.text;
     const launcher = this.mode === 'launcher';
     const panel = html`<section
@@ -365,7 +370,7 @@ export class NgxChat extends LitElement {
         <div part="log" class="log" role="log" aria-live="off" aria-label=${strings.logLabel} tabindex="0" ?hidden=${this.history.open} @click=${this.handleLogClick}>
           ${this.chat.messages.length === 0
             ? renderWelcome(this.welcome(strings), strings, (prompt) => this.sendStarter(prompt))
-            : this.chat.messages.map((message) => renderMessage(message, strings, { locale: this.locale, ...this.replyActions }))}
+            : this.chat.messages.map((message) => renderMessage(message, strings, { locale: this.locale, maxLength: this.maxLength, revisable, ...this.replyActions }))}
         </div>
         ${this.scroller.showJump ? html`<button type="button" class="jump" @click=${this.handleJump}>${strings.jumpToLatest}</button>` : nothing}
       </div>
@@ -447,8 +452,43 @@ export class NgxChat extends LitElement {
 
   private readonly handleHistoryToggle = () => this.history.toggle();
 
-  /** What the buttons under a reply do: copy it, rate it, and send the comment after 👎. */
+  /** What can be regenerated and edited now: the last exchange, while no reply streams. */
+  private revisable(): MetaContext['revisable'] {
+    const [user, reply] = this.chat.messages.slice(-2);
+    if (this.chat.busy || reply?.role !== 'assistant') return {};
+    return { reply, ...(user?.role === 'user' && user.id ? { user } : {}) };
+  }
+
+  /** Focuses, once rendered, what `selector` finds in the message at `position` of the log. */
+  private focusInMessage(position: number, selector: string): void {
+    void this.updateComplete.then(() => this.renderRoot.querySelectorAll('.log > .message')[position]?.querySelector<HTMLElement>(selector)?.focus());
+  }
+
+  /** What the buttons under a message do: copy, rate (and comment after 👎), regenerate, edit, switch versions. */
   private readonly replyActions = {
+    regenerate: () => {
+      if (this.chat.regenerate()) this.input?.focus();
+    },
+    edit: (message: ChatMessage) => {
+      message.editing = true;
+      this.requestUpdate();
+      this.focusInMessage(this.chat.messages.indexOf(message), 'textarea');
+    },
+    saveEdit: (message: ChatMessage, text: string | undefined) => {
+      message.editing = false;
+      this.requestUpdate();
+      if (text !== undefined && text !== message.text && this.chat.edit(message, text)) this.input?.focus();
+      else this.focusInMessage(this.chat.messages.indexOf(message), '[part~="edit-button"]');
+    },
+    selectVersion: (message: ChatMessage, index: number) => {
+      const position = this.chat.messages.indexOf(message);
+      void this.chat.selectVersion(message, index).then((shown) => {
+        if (!shown) return;
+        const versions = this.chat.messages[position]?.versions;
+        if (versions) this.announce(this.text.versionOf.replace('{index}', String(versions.index + 1)).replace('{count}', String(versions.count)));
+        this.focusInMessage(position, '.version:not([disabled])');
+      });
+    },
     copy: (message: ChatMessage, button: HTMLElement) => this.copyButtons.copyReply(message.text, button),
     rate: (message: ChatMessage, rating: 'up' | 'down') => {
       message.commenting = rating === 'down';
@@ -456,7 +496,7 @@ export class NgxChat extends LitElement {
         if (!kept || !message.id) return;
         this.dispatchEvent(new NgxChatFeedbackEvent(message.id, rating, undefined));
         if (rating === 'up') this.announce(this.text.feedbackThanks);
-        else void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('.feedback-form textarea')?.focus());
+        else void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('.inline-form textarea')?.focus());
       });
       this.requestUpdate();
     },

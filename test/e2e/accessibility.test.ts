@@ -45,6 +45,15 @@ const historyOpen: Prepare = async (page) => {
   await page.locator('ngx-chat [part="history-button"]').click();
   await page.locator('ngx-chat [part="conversation-item"]').first().waitFor({ timeout: WAIT_MS });
 };
+/** A regenerated reply (‹ 2/2 › under it), then the last message opened for editing. */
+const versionsAndEdit: Prepare = async (page) => {
+  await replyDone(page);
+  await page.locator('ngx-chat [part="regenerate-button"]').click();
+  await page.locator('ngx-chat [part="version-switcher"]').waitFor({ timeout: WAIT_MS });
+  await page.locator('ngx-chat [part="regenerate-button"]').waitFor({ timeout: WAIT_MS });
+  await page.locator('ngx-chat [part="edit-button"]').click();
+  await page.locator('ngx-chat .inline-form textarea').waitFor({ timeout: WAIT_MS });
+};
 const replyRefused: Prepare = async (page) => {
   await chatInWidget(page);
   await waitForReply(page, 'error');
@@ -81,6 +90,7 @@ describe('every demo page under axe-core, WCAG 2.2 AA', () => {
     ['the shop (launcher)', () => `${stack.sites.allowedUrl}/`, replyDone],
     ['the shop with a catalogue search opened', () => `${stack.sites.allowedUrl}/`, toolStepOpen],
     ['the shop with the conversation list open', () => `${stack.sites.allowedUrl}/`, historyOpen],
+    ['the shop with a regenerated reply and the last message being edited', () => `${stack.sites.allowedUrl}/`, versionsAndEdit],
     ['the themed page (inline, dark)', () => `${stack.sites.allowedUrl}/theming.html`, replyDone],
     ['the strict-CSP page', () => `${stack.sites.allowedUrl}/csp.html`, replyDone],
     ['the React example', () => `${stack.sites.allowedUrl}/react/`, signInThenChat],

@@ -2,15 +2,13 @@ import { expect } from '@esm-bundle/chai';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../widget/index.js';
 import type { NgxChat } from '../../widget/ngx-chat.js';
-import { apiInfo, cleanup, fixture, nextEvent, replyEnded, resetApi, shadow, waitFor } from './support/helpers.js';
+import { apiInfo, cleanup, fixture, nextEvent, replyEnded, resetApi, shadow, storedConversation, waitFor } from './support/helpers.js';
 
 const part = (element: NgxChat, name: string) => shadow(element).querySelector<HTMLButtonElement>(`[part~="message-assistant"] [part="${name}"]`)!;
 
-/** The reply's feedback as the API keeps it, read with the guest token the widget stored. */
+/** The reply's feedback as the API keeps it. */
 async function storedFeedback(api: string, element: NgxChat): Promise<unknown> {
-  const token = localStorage.getItem('ngx-chat:default:guest-token');
-  const view = await (await fetch(`${api}/conversations/${element.conversationId}`, { headers: { Authorization: `Bearer ${token}` } })).json();
-  return view.messages[1].feedback;
+  return (await storedConversation(api, element)).messages[1].feedback;
 }
 
 describe('ngx-chat feedback on replies', () => {
@@ -51,11 +49,11 @@ describe('ngx-chat feedback on replies', () => {
     const disliked = nextEvent(element, 'ngx-chat-feedback');
     await waitFor(() => part(element, 'feedback-down').getAttribute('aria-pressed') === 'true', '👎 to be kept');
     const comments = nextEvent(element, 'ngx-chat-feedback');
-    shadow(element).querySelector<HTMLButtonElement>('.feedback-form [type="submit"]')!.click();
+    shadow(element).querySelector<HTMLButtonElement>('.inline-form [type="submit"]')!.click();
     expect((await disliked).rating).to.equal('down');
     expect((await comments).comment).to.equal('It missed the point.');
     await element.updateComplete;
-    expect(shadow(element).querySelector('.feedback-form')).to.equal(null);
+    expect(shadow(element).querySelector('.inline-form')).to.equal(null);
     expect(await storedFeedback(api, element)).to.include({ rating: 'down', comment: 'It missed the point.' });
   });
 });

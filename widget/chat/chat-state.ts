@@ -39,6 +39,10 @@ export interface ChatMessage {
   feedback?: 'up' | 'down';
   /** Whether the optional comment after 👎 is being written. */
   commenting?: boolean;
+  /** When it has other versions (a regenerated reply, an edited message): which one, from 0, of how many. */
+  versions?: { index: number; count: number };
+  /** Whether the reader is editing it (the last message they sent). */
+  editing?: boolean;
   /** What the agent did on the way (tool calls and results, reasoning, sources), in order; a new array on each change. */
   steps?: ReplyStep[];
 }

@@ -39,6 +39,8 @@ export class Reply {
   requestId = newRequestId();
   /** Set by stop() before `start` arrived: stop as soon as the stream id is known. */
   stopRequested = false;
+  /** For a new version instead of a new message: `{regenerate: true}` or `{edit: {message_id, message}}`, sent in place of `message`. */
+  revision: Record<string, unknown> | undefined;
   /** True once an event was applied since the last {@link takeProgress}. */
   private progressed = false;
   private pending = '';

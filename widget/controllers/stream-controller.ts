@@ -95,6 +95,55 @@ export class StreamController implements ReactiveController {
     return true;
   }
 
+  /** Writes the last reply again: a new version streams in its place, the old one a switch away. */
+  regenerate(): boolean {
+    const last = this.messages.at(-1);
+    if (this.active || last?.role !== 'assistant' || !this.conversationId) return false;
+    const count = last.versions?.count ?? 1;
+    this.revise(this.messages.slice(0, -1), { regenerate: true }, { index: count, count: count + 1 });
+    return true;
+  }
+
+  /** Sends `text` as a new version of `message`, the last one the reader sent, and streams its new reply. */
+  edit(message: ChatMessage, text: string): boolean {
+    const at = this.messages.indexOf(message);
+    if (this.active || !message.id || !this.conversationId || message.role !== 'user' || at !== this.messages.length - 2) return false;
+    const count = message.versions?.count ?? 1;
+    const edited = this.message('user', text, MESSAGE_STATUS.completed);
+    edited.versions = { index: count, count: count + 1 };
+    this.revise([...this.messages.slice(0, at), edited], { edit: { message_id: message.id, message: text } });
+    return true;
+  }
+
+  /** Shows version `index` of `message` and the thread below it, as the API keeps them. Resolves false when it could not. */
+  async selectVersion(message: ChatMessage, index: number): Promise<boolean> {
+    const conversationId = this.conversationId;
+    if (this.active || !message.id || !conversationId) return false;
+    const path = `/conversations/${encodeURIComponent(conversationId)}/messages/${encodeURIComponent(message.id)}/select`;
+    let view: ConversationView;
+    try {
+      view = await authorizedJson<ConversationView>(this.settings.apiUrl, path, { method: 'POST', body: JSON.stringify({ index }) }, this.options.tokens, new AbortController().signal);
+    } catch {
+      return false;
+    }
+    // A reply started, or another conversation opened, meanwhile: that is what the reader looks at now.
+    if (this.active || conversationId !== this.conversationId) return false;
+    this.messages = this.shown(view.messages);
+    this.host.requestUpdate();
+    return true;
+  }
+
+  /** Streams a new version in place of what follows `before`: `revision` is the body's `regenerate` or `edit`. */
+  private revise(before: ChatMessage[], revision: Record<string, unknown>, versions?: ChatMessage['versions']): void {
+    this.restoring?.abort();
+    const message = this.message('assistant', '', MESSAGE_STATUS.streaming);
+    if (versions) message.versions = versions;
+    this.messages = [...before, message];
+    const reply = new Reply(message, undefined, this.options.announce);
+    reply.revision = revision;
+    this.start(reply);
+  }
+
   /** Stops the reply in flight: the partial text stays, marked as stopped. */
   stop(): void {
     const reply = this.active;
@@ -208,14 +257,7 @@ export class StreamController implements ReactiveController {
     }
     if (restoring.signal.aborted) return;
     this.conversationId = saved.conversationId;
-    this.messages = history.map((entry) => {
-      const message = this.message(entry.role, entry.content, entry.status === 'streaming' ? MESSAGE_STATUS.streaming : entry.status, entry.created_at);
-      const steps = entry.parts?.filter((part) => part.type !== 'text');
-      if (steps?.length) message.steps = steps;
-      message.id = entry.id;
-      message.feedback = entry.feedback?.rating;
-      return message;
-    });
+    this.messages = this.shown(history);
     const last = history.at(-1);
     const lastMessage = this.messages.at(-1);
     this.lastStreamId = history.findLast((entry) => entry.stream_id)?.stream_id;
@@ -228,6 +270,19 @@ export class StreamController implements ReactiveController {
       this.setStatus(CHAT_STATUS.idle);
     }
     this.host.requestUpdate();
+  }
+
+  /** The messages of `GET /conversations/{id}` as the log shows them. */
+  private shown(history: MessageView[]): ChatMessage[] {
+    return history.map((entry) => {
+      const message = this.message(entry.role, entry.content, entry.status === 'streaming' ? MESSAGE_STATUS.streaming : entry.status, entry.created_at);
+      const steps = entry.parts?.filter((part) => part.type !== 'text');
+      if (steps?.length) message.steps = steps;
+      message.id = entry.id;
+      message.feedback = entry.feedback?.rating;
+      message.versions = entry.versions;
+      return message;
+    });
   }
 
   private get settings() {
@@ -281,7 +336,7 @@ export class StreamController implements ReactiveController {
       transport: () => this.transport,
       request: () => ({
         apiUrl: this.settings.apiUrl,
-        body: { message: reply.prompt, metadata: this.settings.metadata, conversation_id: this.conversationId, request_id: reply.requestId },
+        body: { ...(reply.revision ?? { message: reply.prompt }), metadata: this.settings.metadata, conversation_id: this.conversationId, request_id: reply.requestId },
       }),
       onEvent: (event) => this.handle(reply, event),
       onWait: (wait) => {
@@ -302,6 +357,7 @@ export class StreamController implements ReactiveController {
       case 'start':
         this.conversationId = applied.data.conversation_id;
         this.lastStreamId = applied.data.stream_id;
+        this.nameUserMessage(reply, applied.data.user_message_id);
         this.setStatus(CHAT_STATUS.streaming);
         this.save();
         if (reply.stopRequested) this.stop();
@@ -325,6 +381,12 @@ export class StreamController implements ReactiveController {
         return;
       default:
     }
+  }
+
+  /** Gives the user message a reply answers the id `start` told, so it can be edited. */
+  private nameUserMessage(reply: Reply, id: string | undefined): void {
+    const user = this.messages[this.messages.indexOf(reply.message) - 1];
+    if (id && user?.role === 'user') user.id = id;
   }
 
   /** Renders what arrived since the last frame: at most once per animation frame. */

@@ -12,7 +12,18 @@ export interface MetaContext {
   rate(message: ChatMessage, rating: 'up' | 'down'): void;
   /** Sends the comment written after 👎, or closes the form with `undefined`. */
   comment(message: ChatMessage, text: string | undefined): void;
-  icons: Record<'copy' | 'thumbUp' | 'thumbDown', TemplateResult>;
+  /** What can be revised now, none while a reply streams: the last reply, and the last message the reader sent. */
+  revisable: { reply?: ChatMessage; user?: ChatMessage };
+  regenerate(): void;
+  /** Opens the last message for editing. */
+  edit(message: ChatMessage): void;
+  /** Sends the edited text, or closes the form with `undefined`. */
+  saveEdit(message: ChatMessage, text: string | undefined): void;
+  /** Shows another version of a message. */
+  selectVersion(message: ChatMessage, index: number): void;
+  /** The API's longest message, for the edit field; undefined until known. */
+  maxLength: number | undefined;
+  icons: Record<'copy' | 'thumbUp' | 'thumbDown' | 'regenerate' | 'edit', TemplateResult>;
 }
 
 /** "now", "5 minutes ago", "2 hours ago", then the date: how long ago `iso` was, in `locale`. */
@@ -41,20 +52,57 @@ function renderFeedback(message: ChatMessage, strings: NgxChatStrings, context: 
   return html`${button('up')}${button('down')}`;
 }
 
-/** The optional comment after 👎: Enter in the field or Send sends it, Skip closes it. */
-function renderCommentForm(message: ChatMessage, strings: NgxChatStrings, context: MetaContext): TemplateResult {
+/** A small form in a message: a field, and buttons that send its text (trimmed; undefined when empty) or close it with `undefined`. */
+function renderInlineForm(
+  field: { label: string; value?: string; maxLength: number },
+  buttons: { send: string; close: string },
+  done: (text: string | undefined) => void,
+): TemplateResult {
   const send = (event: Event) => {
     event.preventDefault();
-    const field = (event.currentTarget as HTMLElement).closest('form')?.querySelector('textarea');
-    context.comment(message, field?.value.trim() || undefined);
+    const text = (event.currentTarget as HTMLElement).closest('form')?.querySelector('textarea');
+    done(text?.value.trim() || undefined);
   };
-  return html`<form class="feedback-form" @submit=${send}>
-    <textarea rows="2" maxlength="2000" dir="auto" aria-label=${strings.feedbackComment} placeholder=${strings.feedbackComment}></textarea>
-    <div class="feedback-actions">
-      <button type="button" class="text-button" @click=${() => context.comment(message, undefined)}>${strings.skipFeedback}</button>
-      <button type="submit" class="text-button primary" @click=${send}>${strings.sendFeedback}</button>
+  return html`<form class="inline-form" @submit=${send}>
+    <textarea rows="2" maxlength=${field.maxLength} dir="auto" aria-label=${field.label} placeholder=${field.label} .value=${field.value ?? ''}></textarea>
+    <div class="inline-actions">
+      <button type="button" class="text-button" @click=${() => done(undefined)}>${buttons.close}</button>
+      <button type="submit" class="text-button primary" @click=${send}>${buttons.send}</button>
     </div>
   </form>`;
+}
+
+/** The optional comment after 👎: Send sends it, Skip closes it. */
+function renderCommentForm(message: ChatMessage, strings: NgxChatStrings, context: MetaContext): TemplateResult {
+  return renderInlineForm({ label: strings.feedbackComment, maxLength: 2000 }, { send: strings.sendFeedback, close: strings.skipFeedback }, (text) => context.comment(message, text));
+}
+
+/** The last message the reader sent, open for editing: Send sends the new version, Cancel keeps the old. */
+export function renderEditForm(message: ChatMessage, strings: NgxChatStrings, context: Pick<MetaContext, 'saveEdit' | 'maxLength'>): TemplateResult {
+  return renderInlineForm({ label: strings.editMessage, value: message.text, maxLength: context.maxLength ?? 16_384 }, { send: strings.sendEdit, close: strings.cancelEdit }, (text) => context.saveEdit(message, text));
+}
+
+/** ‹ 2/3 ›: which version of a message this is, and buttons to the others. */
+function renderVersions(message: ChatMessage, strings: NgxChatStrings, context: MetaContext): TemplateResult | typeof nothing {
+  const versions = message.versions;
+  if (!versions) return nothing;
+  const idle = context.revisable.reply !== undefined;
+  const label = strings.versionOf.replace('{index}', String(versions.index + 1)).replace('{count}', String(versions.count));
+  const step = (by: -1 | 1) => html`<button
+    type="button"
+    class="icon-button small version"
+    aria-label=${by < 0 ? strings.previousVersion : strings.nextVersion}
+    ?disabled=${!idle || versions.index + by < 0 || versions.index + by >= versions.count}
+    @click=${() => context.selectVersion(message, versions.index + by)}
+  >
+    ${by < 0 ? '‹' : '›'}
+  </button>`;
+  return html`<span part="version-switcher" class="versions" role="group" aria-label=${label}>${step(-1)}<span aria-hidden="true">${versions.index + 1}/${versions.count}</span>${step(1)}</span>`;
+}
+
+/** A small icon button under a message. */
+function actionButton(part: string, label: string, icon: TemplateResult, act: () => void): TemplateResult {
+  return html`<button type="button" part=${part} class="icon-button small" aria-label=${label} @click=${act}>${icon}</button>`;
 }
 
 /**
@@ -78,6 +126,11 @@ export function renderMeta(message: ChatMessage, strings: NgxChatStrings, contex
           </button>`
         : nothing}
       ${done && message.id ? renderFeedback(message, strings, context) : nothing}
+      ${message === context.revisable.reply && message.status !== MESSAGE_STATUS.streaming
+        ? actionButton('regenerate-button', strings.regenerate, context.icons.regenerate, context.regenerate)
+        : nothing}
+      ${message === context.revisable.user && !message.editing ? actionButton('edit-button', strings.editMessage, context.icons.edit, () => context.edit(message)) : nothing}
+      ${renderVersions(message, strings, context)}
     </div>
     ${message.commenting ? renderCommentForm(message, strings, context) : nothing}`;
 }

@@ -106,6 +106,16 @@ export interface NgxChatStrings {
   skipFeedback: string;
   /** Said once a rating is kept. */
   feedbackThanks: string;
+  /** The button that writes the last reply again. */
+  regenerate: string;
+  /** The button that edits the last message, the field's name, and its send and cancel buttons. */
+  editMessage: string;
+  sendEdit: string;
+  cancelEdit: string;
+  /** The version switcher: its group's name ("Version 2 of 3") and its buttons. */
+  versionOf: string;
+  previousVersion: string;
+  nextVersion: string;
 }
 
 const en: NgxChatStrings = {
@@ -171,6 +181,13 @@ const en: NgxChatStrings = {
   sendFeedback: 'Send',
   skipFeedback: 'Skip',
   feedbackThanks: 'Thanks for your feedback.',
+  regenerate: 'Regenerate reply',
+  editMessage: 'Edit message',
+  sendEdit: 'Send',
+  cancelEdit: 'Cancel',
+  versionOf: 'Version {index} of {count}',
+  previousVersion: 'Previous version',
+  nextVersion: 'Next version',
 };
 
 const es: NgxChatStrings = {
@@ -236,6 +253,13 @@ const es: NgxChatStrings = {
   sendFeedback: 'Enviar',
   skipFeedback: 'Omitir',
   feedbackThanks: 'Gracias por tu opinión.',
+  regenerate: 'Regenerar respuesta',
+  editMessage: 'Editar mensaje',
+  sendEdit: 'Enviar',
+  cancelEdit: 'Cancelar',
+  versionOf: 'Versión {index} de {count}',
+  previousVersion: 'Versión anterior',
+  nextVersion: 'Versión siguiente',
 };
 
 /** The built-in languages. */

@@ -1,6 +1,6 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import { MESSAGE_STATUS, type ChatMessage } from '../chat/chat-state.js';
-import { renderMeta, type MetaContext } from './message-meta.js';
+import { renderEditForm, renderMeta, type MetaContext } from './message-meta.js';
 import { renderActivity, renderSources, toolRunning } from './reply-steps.js';
 import type { AgentWelcome } from '../api/widget-config.js';
 import type { NgxChatStrings } from './strings.js';
@@ -19,6 +19,7 @@ export const ICONS = {
   delete: icon(svg`<path d="M6 19c0 1.1.9 2 2 2h8c1.1 0 2-.9 2-2V7H6v12zM19 4h-3.5l-1-1h-5l-1 1H5v2h14V4z"/>`),
   thumbUp: icon(svg`<path d="M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09-.23.14-.47.14-.73v-2z"/>`),
   thumbDown: icon(svg`<path d="M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2zm4 0v12h4V3h-4z"/>`),
+  regenerate: icon(svg`<path d="M17.65 6.35A7.96 7.96 0 0 0 12 4a8 8 0 1 0 7.73 10h-2.08A6 6 0 1 1 12 6c1.66 0 3.14.69 4.22 1.78L13 11h7V4z"/>`),
   copy: icon(svg`<path d="M16 1H4c-1.1 0-2 .9-2 2v14h2V3h12V1zm3 4H8c-1.1 0-2 .9-2 2v14c0 1.1.9 2 2 2h11c1.1 0 2-.9 2-2V7c0-1.1-.9-2-2-2zm0 16H8V7h11v14z"/>`),
 };
 
@@ -31,7 +32,11 @@ export function renderMessage(message: ChatMessage, strings: NgxChatStrings, met
     message.status === MESSAGE_STATUS.cancelled ? strings.stopped : message.status === MESSAGE_STATUS.error ? (message.note ?? strings.replyFailed) : undefined;
   return html`<div part="message message-${message.role}" class="message ${message.role} ${message.status}">
     <span class="sr-only">${user ? strings.you : strings.assistant}</span>
-    ${user ? nothing : renderActivity(message.steps, strings)}${user ? html`<span class="text" dir="auto">${message.text}</span>` : message.view?.element}${waiting ? html`<span class="typing" aria-hidden="true"></span>` : nothing}
+    ${user ? nothing : renderActivity(message.steps, strings)}${message.editing
+      ? renderEditForm(message, strings, meta)
+      : user
+        ? html`<span class="text" dir="auto">${message.text}</span>`
+        : message.view?.element}${waiting ? html`<span class="typing" aria-hidden="true"></span>` : nothing}
     ${user ? nothing : renderSources(message.steps, strings)}
     ${note ? html`<span class="note">${note}</span>` : nothing}
     ${renderMeta(message, strings, { ...meta, icons: ICONS })}

@@ -1,5 +1,6 @@
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { NgxChat } from '../../../widget/ngx-chat.js';
+import type { ConversationView } from '../../../protocol/index.js';
 import type { ApiInfo } from './wtr-api-plugin.js';
 import type { TrafficStats } from './test-server.js';
 
@@ -109,4 +110,10 @@ export function reloadFrame(api: string, metadata: Record<string, unknown>, mode
       return element;
     },
   };
+}
+
+/** The element's conversation as the API keeps it, read with the guest token the widget stored. */
+export async function storedConversation(api: string, element: NgxChat): Promise<ConversationView> {
+  const token = localStorage.getItem('ngx-chat:default:guest-token');
+  return (await fetch(`${api}/conversations/${element.conversationId}`, { headers: { Authorization: `Bearer ${token}` } })).json();
 }
