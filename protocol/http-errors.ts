@@ -25,6 +25,7 @@ export const ERROR_CODE = {
   invalidCredentialsFormat: 'invalid_credentials_format',
   invalidJson: 'invalid_json',
   invalidLastEventId: 'invalid_last_event_id',
+  invalidMath: 'invalid_math',
   invalidMessage: 'invalid_message',
   invalidMetadata: 'invalid_metadata',
   invalidPath: 'invalid_path',

@@ -2,12 +2,13 @@ import express, { type Express } from 'express';
 import { authRoutes } from './routes/auth-routes.js';
 import { requireAuth } from './auth/require-auth.js';
 import { conversationRoutes } from './routes/conversation-routes.js';
+import { mathRoutes } from './routes/math-routes.js';
 import { corsAllowList } from './http/cors.js';
 import { handleErrors, handleNotFound } from './http/errors.js';
 import { serveFirst } from './http/fast-route.js';
 import { jsonBody } from './http/json-body.js';
 import { handleMetrics, healthRoutes } from './routes/ops-routes.js';
-import { chatRateLimit, guestIdentityLimit, guestRateLimit, loginRateLimit } from './http/rate-limits.js';
+import { chatRateLimit, guestIdentityLimit, guestRateLimit, loginRateLimit, RateLimit } from './http/rate-limits.js';
 import { requestLog } from './http/request-log.js';
 import type { Services } from './services.js';
 import { sseCompression } from './transports/sse/sse-compression.js';
@@ -17,6 +18,8 @@ import { widgetConfig } from './routes/widget-config.js';
 
 /** How long a guest may renew an expired guest token and stay the same guest: a day. */
 const GUEST_RENEWAL_S = 86_400;
+/** `POST /math` requests per user per minute: a reply's formulas come in one request, a reload's in one per reply. */
+const MATH_REQUESTS_PER_MINUTE = 120;
 
 /**
  * Builds the API. Only the entry file listens, so tests start this app on port 0.
@@ -73,8 +76,10 @@ export function createApp(services: Services): Express {
   // POST /stream/chat never gets here (serveFirst above); DELETE /stream/chat/{id} has no body.
   api.use('/stream', auth);
   api.use('/conversations', auth);
+  api.use('/math', auth);
   api.use(stopRoute(services));
   api.use(conversationRoutes(services, json));
+  api.use(mathRoutes(json, new RateLimit({ limit: MATH_REQUESTS_PER_MINUTE, prefix: 'rl:math', what: 'formula requests', counters: services.rateLimitCounters, log: services.log })));
   app.use(api);
 
   app.use(handleNotFound);
