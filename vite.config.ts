@@ -7,7 +7,7 @@ import { defineConfig, type Plugin } from 'vite';
 export const WIDGET_OUT_DIR = 'dist/widget';
 /** The ES build's budget: widget, Lit, fetch-event-source, Markdown parser, gzip -9. */
 export const WIDGET_BUDGET_BYTES = 35 * 1024;
-/** Each chunk loaded on demand (the code highlighter): gzip -9. */
+/** Each chunk loaded on demand (the code highlighter, the MathML inserter): gzip -9. */
 export const CHUNK_BUDGET_BYTES = 25 * 1024;
 
 /** Prints each bundle's gzip -9 size against `budget` once the files are written, and fails the build over it. */
@@ -28,8 +28,8 @@ export function reportGzipSize(budget: number): Plugin {
 
 /**
  * The widget's library build: `ngx-chat.js` (ES module) and `ngx-chat.iife.js` (classic
- * script), each self-contained but for the code highlighter, which both import from the API
- * when a reply needs it (vite.highlight.config.ts builds it). `vitest.config.ts` takes
+ * script), each self-contained but for the chunks (code highlighter, MathML inserter) both import from the API
+ * when a reply needs them (vite.chunks.config.ts builds them). `vitest.config.ts` takes
  * precedence for the server tests.
  */
 export default defineConfig({

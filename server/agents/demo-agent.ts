@@ -42,6 +42,24 @@ export function demoReply(message: string): string {
   ].join('\n');
 }
 
+const MATH = /\b(math|formulas?|equations?|latex)\b/i;
+
+/** The demo agent's answer to a message about math: formulas inline and as a block, and code, as replies with math have. */
+export function mathReply(): string {
+  return [
+    'Formulas are written in TeX and shown as MathML: Euler\'s identity $e^{i\\pi} + 1 = 0$, and the roots of $ax^2 + bx + c = 0$:',
+    '',
+    '$$x = \\frac{-b \\pm \\sqrt{b^2 - 4ac}}{2a}$$',
+    '',
+    '```python',
+    'import math',
+    'def roots(a, b, c):',
+    '    d = math.sqrt(b * b - 4 * a * c)',
+    '    return (-b + d) / (2 * a), (-b - d) / (2 * a)',
+    '```',
+  ].join('\n');
+}
+
 /** Splits text into word-sized pieces that keep their whitespace, so joining them gives the text back. */
 export function wordPieces(text: string): string[] {
   return text.match(/\s*\S+|\s+$/g) ?? [];
@@ -96,7 +114,7 @@ export class DemoAgent implements Agent {
     const question = messages.at(-1)?.content ?? '';
     const call = shopCall(question);
     const tool = call && tools?.get(call.name);
-    let text = demoReply(question);
+    let text = MATH.test(question) ? mathReply() : demoReply(question);
     if (call && tool) {
       const id = `call_${createHash('sha256').update(question).digest('hex').slice(0, 12)}`;
       yield { type: CHUNK_TYPE.toolCall, tool_call_id: id, name: tool.name, ...(tool.title ? { title: tool.title } : {}), arguments: call.arguments };

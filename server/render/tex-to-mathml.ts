@@ -34,7 +34,8 @@ export class TexRenderer {
 function renderSafely(tex: string, display: boolean): string | null {
   try {
     const markup = temml.renderToString(tex, { displayMode: display, trust: false, throwOnError: true, maxSize: [40, 40], maxExpand: 500 });
-    return markup.startsWith('<math') ? markup : null;
+    // Inline styles and classes would only meet a page's CSP (style-src) and the widget's allow-list; colours go with them.
+    return markup.startsWith('<math') ? markup.replace(/ (?:style|class)="[^"]*"/g, '') : null;
   } catch {
     return null;
   }

@@ -11,8 +11,9 @@ import { WIDGET_DIST_DIR } from '../paths.js';
 const ASSETS: Record<string, string> = {
   '/widget/ngx-chat.js': 'ngx-chat.js',
   '/widget/ngx-chat.iife.js': 'ngx-chat.iife.js',
-  // Imported by either bundle once a reply has a code block with a language.
+  // Imported by either bundle once a reply has a code block with a language, or a formula.
   '/widget/ngx-chat-highlight.js': 'ngx-chat-highlight.js',
+  '/widget/ngx-chat-math.js': 'ngx-chat-math.js',
 };
 
 /**

@@ -58,6 +58,10 @@ describe('the strict-CSP demo page', () => {
     expect(radius).toBe('12px');
     // The reply's code block, highlighted by the chunk imported from the API (script-src allows it).
     await page.waitForFunction((sel) => document.querySelector(sel)?.shadowRoot?.querySelector('pre code.hljs .hljs-keyword'), chat, { timeout: WAIT_MS });
+    // A reply with formulas: typeset by the API, inserted as MathML by the chunk imported from it.
+    await sendInWidget(page, 'Show me a formula', chat);
+    await page.waitForFunction((sel) => (document.querySelector(sel)?.shadowRoot?.querySelectorAll('.md math').length ?? 0) >= 3, chat, { timeout: WAIT_MS });
+    await page.waitForFunction((sel) => document.querySelector(sel)?.shadowRoot?.querySelectorAll('pre code.hljs').length === 2, chat, { timeout: WAIT_MS });
     expect(await page.evaluate(() => window.cspViolations)).toEqual([]);
     expect(cspConsole).toEqual([]);
     await saveScreenshot(page, 'demo-csp');

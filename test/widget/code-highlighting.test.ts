@@ -1,20 +1,9 @@
 import { expect } from '@esm-bundle/chai';
 import '../../widget/index.js';
-import { apiInfo, assistantMessages, cleanup, fixture, replyEnded, resetApi, waitFor } from './support/helpers.js';
-import type { NgxChat } from '../../widget/ngx-chat.js';
+import { apiInfo, cleanup, resetApi, scriptedReply, waitFor } from './support/helpers.js';
 
 const chunkRequests = () => performance.getEntriesByType('resource').filter((entry) => entry.name.endsWith('/widget/ngx-chat-highlight.js')).length;
 
-async function reply(api: string, text: string): Promise<{ element: NgxChat; md: HTMLElement }> {
-  const element = await fixture({ 'api-url': api, guest: '' }, (el) => {
-    el.metadata = { text };
-  });
-  const ended = replyEnded(element);
-  element.send('Show me code');
-  await ended;
-  await element.updateComplete;
-  return { element, md: assistantMessages(element)[0].querySelector<HTMLElement>('.md')! };
-}
 
 describe('ngx-chat code highlighting, loaded on demand', () => {
   let api: string;
@@ -27,14 +16,14 @@ describe('ngx-chat code highlighting, loaded on demand', () => {
 
   // First in this page: the chunk is not loaded yet.
   it('does not load the highlighter for a reply without a fenced code block with a language', async () => {
-    await reply(api, 'Plain text, `inline code`, and a fence with no language:\n\n```\nls -la\n```\n');
+    await scriptedReply(api, 'Plain text, `inline code`, and a fence with no language:\n\n```\nls -la\n```\n');
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(chunkRequests()).to.equal(0);
   });
 
   it('loads it once a reply has one, and colours the code with spans of text, labelled with its language', async () => {
     const source = 'const answer = 42; // "<img src=x onerror=alert(1)>"\nfunction hi() { return `hi`; }';
-    const { md } = await reply(api, `Here:\n\n\`\`\`js\n${source}\n\`\`\`\n\nDone.`);
+    const { md } = await scriptedReply(api, `Here:\n\n\`\`\`js\n${source}\n\`\`\`\n\nDone.`);
     const code = md.querySelector('pre code')!;
     await waitFor(() => code.classList.contains('hljs'), 'the code to be highlighted');
     expect(chunkRequests()).to.equal(1);
@@ -50,7 +39,7 @@ describe('ngx-chat code highlighting, loaded on demand', () => {
   });
 
   it('leaves a language it does not know as plain text', async () => {
-    const { md } = await reply(api, '```brainfuck\n++[>+<-]\n```\n');
+    const { md } = await scriptedReply(api, '```brainfuck\n++[>+<-]\n```\n');
     const code = md.querySelector('pre code')!;
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(code.classList.contains('hljs')).to.equal(false);

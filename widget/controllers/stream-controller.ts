@@ -16,6 +16,7 @@ import { Reply, type ReplyPosition } from '../chat/reply.js';
 import { OriginRefusedError, ReplyRunner } from '../chat/reply-runner.js';
 import type { ChatError } from '../events.js';
 import { highlightLater } from '../render/code-highlighter.js';
+import { MathRenderer } from '../render/math-renderer.js';
 import { MarkdownView } from '../render/markdown-view.js';
 import type { NgxChatStrings } from '../render/strings.js';
 import { TOOL_PHASE, toolLabel } from '../render/tool-labels.js';
@@ -59,12 +60,14 @@ export class StreamController implements ReactiveController {
   private socket: WsTransport | undefined;
   /** The DELETE of the last stopped stream: a new message waits for it, or the API would still find the conversation busy. */
   private stopping: Promise<void> = Promise.resolve();
+  private readonly math: MathRenderer;
 
   constructor(
     private readonly host: ReactiveControllerHost,
     private readonly options: StreamControllerOptions,
   ) {
     host.addController(this);
+    this.math = new MathRenderer(() => this.settings.apiUrl, options.tokens);
   }
 
   /** True while a reply is in flight. */
@@ -304,7 +307,11 @@ export class StreamController implements ReactiveController {
   private message(role: ChatMessage['role'], text: string, status: MessageStatus, createdAt = new Date().toISOString()): ChatMessage {
     const message: ChatMessage = { key: this.nextKey++, role, text, status, createdAt };
     if (role === 'assistant') {
-      message.view = new MarkdownView(this.strings, (code, language) => highlightLater(this.settings.apiUrl, code, language));
+      message.view = new MarkdownView(
+        this.strings,
+        (code, language) => highlightLater(this.settings.apiUrl, code, language),
+        (formula, display) => this.math.render(formula, display),
+      );
       if (status !== MESSAGE_STATUS.streaming) {
         message.view.write(text);
         message.view.end();

@@ -1,5 +1,5 @@
 // The widget's syntax highlighter: a chunk of its own (`ngx-chat-highlight.js`, built by
-// vite.highlight.config.ts), which the widget imports from the API only once a reply has a code
+// vite.chunks.config.ts), which the widget imports from the API only once a reply has a code
 // block with a language. lowlight runs highlight.js and answers a syntax tree, not HTML: every
 // token becomes a span made here, its text a text node.
 import type { ElementContent } from 'hast';

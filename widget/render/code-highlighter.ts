@@ -1,12 +1,9 @@
-import { apiEndpoint } from '../api/api-client.js';
+import { loadChunk } from '../api/chunk-loader.js';
 
 /** The highlighter chunk, served beside the widget by the API. */
 export const HIGHLIGHT_CHUNK_PATH = '/widget/ngx-chat-highlight.js';
 
 type HighlightCode = (code: HTMLElement, language: string) => boolean;
-
-/** One import per API for the page's lifetime, started by the first code block that needs it. */
-const loaded = new Map<string, Promise<HighlightCode | undefined>>();
 
 /**
  * Highlights a finished code block once the highlighter chunk has loaded from the API; until then,
@@ -14,17 +11,5 @@ const loaded = new Map<string, Promise<HighlightCode | undefined>>();
  */
 export function highlightLater(apiUrl: string, code: HTMLElement, language: string): void {
   if (!apiUrl) return;
-  let loader = loaded.get(apiUrl);
-  if (!loader) {
-    loader = import(/* @vite-ignore */ apiEndpoint(apiUrl, HIGHLIGHT_CHUNK_PATH)).then(
-      (chunk: { highlightCode: HighlightCode }) => chunk.highlightCode,
-      () => {
-        // The next code block asks again (the API was restarting, say).
-        loaded.delete(apiUrl);
-        return undefined;
-      },
-    );
-    loaded.set(apiUrl, loader);
-  }
-  void loader.then((highlight) => highlight?.(code, language));
+  void loadChunk<{ highlightCode: HighlightCode }>(apiUrl, HIGHLIGHT_CHUNK_PATH).then((chunk) => chunk?.highlightCode(code, language));
 }

@@ -3,7 +3,8 @@
  * text before it reaches the parser, character by character so a chunk boundary changes nothing:
  *
  * - an underscore between two letters or digits (`snake_case`, `a_b_c`) is text, not emphasis;
- * - `<https://…>`, `<mailto:…>` and `<user@example.com>` are links (autolinks).
+ * - `<https://…>`, `<mailto:…>` and `<user@example.com>` are links (autolinks);
+ * - `$$…$$` on one line is a formula block (the parser opens one only when `$$` ends its line).
  *
  * `inCode()` says whether the parser is inside code, where both are left alone.
  */
@@ -14,6 +15,8 @@ export class MarkdownInput {
   private heldUnderscore = false;
   /** An autolink being read, from its `<`; undefined when none. */
   private autolink: string | undefined;
+  /** Dollar signs at the start of a line, waiting to see whether they open a formula block. */
+  private heldDollars = 0;
 
   constructor(
     private readonly write: (text: string) => void,
@@ -31,6 +34,8 @@ export class MarkdownInput {
     this.heldUnderscore = false;
     if (this.autolink !== undefined) this.emit(this.autolink);
     this.autolink = undefined;
+    if (this.heldDollars > 0) this.emit('$'.repeat(this.heldDollars));
+    this.heldDollars = 0;
   }
 
   private pushChar(char: string): void {
@@ -43,8 +48,21 @@ export class MarkdownInput {
       // Escaped, the parser shows it as it is (`\_`).
       this.emit(WORD.test(char) ? '\\_' : '_');
     }
+    if (this.heldDollars > 0) {
+      if (char === '$' && this.heldDollars === 1) {
+        this.heldDollars = 2;
+        return;
+      }
+      const opensBlock = this.heldDollars === 2 && char !== '\n';
+      this.emit(opensBlock ? '$$\n' : '$'.repeat(this.heldDollars));
+      this.heldDollars = 0;
+    }
     if (this.inCode()) {
       this.emit(char);
+      return;
+    }
+    if (char === '$' && (this.previous === '' || this.previous === '\n')) {
+      this.heldDollars = 1;
       return;
     }
     if (char === '_' && WORD.test(this.previous)) {

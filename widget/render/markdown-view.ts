@@ -88,10 +88,12 @@ export class MarkdownView {
   /**
    * @param strings The names of code blocks, their copy buttons and task checkboxes.
    * @param onCode Called with each fenced code block that names its language, once it is complete (to highlight it).
+   * @param onMath Called with each formula (`$…$` inline, `$$…$$` a block), once it is complete (to typeset it).
    */
   constructor(
     private readonly strings: Pick<NgxChatStrings, 'copyCode' | 'code' | 'taskDone' | 'taskOpen'>,
     private readonly onCode: (code: HTMLElement, language: string) => void = () => undefined,
+    private readonly onMath: (formula: HTMLElement, display: boolean) => void = () => undefined,
   ) {
     this.element = document.createElement('div');
     this.element.className = 'md';
@@ -180,6 +182,7 @@ export class MarkdownView {
     }
     const header = type === smd.TABLE_CELL && parent.parentElement?.tagName === 'THEAD';
     const element = parent.appendChild(document.createElement(header ? 'th' : (TAGS[type] ?? 'span')));
+    if (type === smd.EQUATION_BLOCK || type === smd.EQUATION_INLINE) element.className = type === smd.EQUATION_BLOCK ? 'math block' : 'math';
     const align = type === smd.TABLE_CELL && !header ? this.align?.[parent.childElementCount - 1] : undefined;
     if (align) element.className = align;
     return element;
@@ -191,6 +194,7 @@ export class MarkdownView {
     const node = this.nodes.length > 1 ? this.nodes.pop() : undefined;
     const language = node && this.languages.get(node);
     if (language && node instanceof HTMLElement) this.onCode(node, language);
+    if ((type === smd.EQUATION_BLOCK || type === smd.EQUATION_INLINE) && node instanceof HTMLElement) this.onMath(node, type === smd.EQUATION_BLOCK);
     if (type !== undefined && BLOCKS.has(type)) this.plainText += '\n';
   }
 

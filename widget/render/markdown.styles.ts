@@ -155,4 +155,17 @@ export const markdownStyles = css`
   .md .hljs-selector-id {
     color: var(--_hl-attr);
   }
+  /* Formulas: TeX in the code font until the MathML arrives, then typeset. */
+  .md .math:not(.rendered) {
+    font-family: var(--ngx-chat-code-font-family, ui-monospace, SFMono-Regular, Menlo, Consolas, monospace);
+  }
+  .md .math.block {
+    display: block;
+    margin: 0.5em 0;
+    overflow-x: auto;
+    text-align: center;
+  }
+  .md math {
+    font-size: 1.1em;
+  }
 `;

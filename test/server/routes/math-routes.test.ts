@@ -23,6 +23,7 @@ describe('POST /math', () => {
     const { mathml } = (await res.json()) as { mathml: (string | null)[] };
     expect(mathml[0]).toMatch(/^<math[^>]*><mfrac><mi>a<\/mi><mi>b<\/mi><\/mfrac><\/math>$/);
     expect(mathml[1]).toMatch(/^<math display="block"/);
+    expect(mathml.join("")).not.toMatch(/style=|class=/);
     expect(mathml[2]).toBeNull();
   });
 

@@ -20,12 +20,18 @@ describe('MarkdownInput', () => {
     ['<mailto:help@example.com>', '[mailto:help@example.com](mailto:help@example.com)'],
     ['1 < 2 and <b>html</b> and a<br>b', '1 < 2 and <b>html</b> and a<br>b'],
     ['ends with a_', 'ends with a_'],
+    ['$$x^2$$ on its own line', '$$\nx^2$$ on its own line'],
+    ['text\n$$\nx^2\n$$', 'text\n$$\nx^2\n$$'],
+    ['It costs $5, not $$10 as $x$ says', 'It costs $5, not $$10 as $x$ says'],
+    ['$5 at a line start', '$5 at a line start'],
+    ['ends with $$', 'ends with $$'],
+    ['$$', '$$'],
   ])('%s', (text, expected) => {
     expect(passedOn([text])).toBe(expected);
   });
 
   it('passes on the same text however the reply is cut into pieces (property)', () => {
-    const alphabet = fc.constantFrom('a', 'b', '_', '<', '>', '@', '.', ' ', ':', '/', 'h', 't', 'p', 's', '\n', 'é', '1');
+    const alphabet = fc.constantFrom('a', 'b', '_', '<', '>', '@', '.', ' ', ':', '/', 'h', 't', 'p', 's', '\n', 'é', '1', '$');
     fc.assert(
       fc.property(fc.array(alphabet, { maxLength: 60 }).map((chars) => chars.join('')), fc.array(fc.nat(60), { maxLength: 8 }), (text, cuts) => {
         const points = [...new Set(cuts.filter((cut) => cut < text.length))].sort((a, b) => a - b);

@@ -117,3 +117,15 @@ export async function storedConversation(api: string, element: NgxChat): Promise
   const token = localStorage.getItem('ngx-chat:default:guest-token');
   return (await fetch(`${api}/conversations/${element.conversationId}`, { headers: { Authorization: `Bearer ${token}` } })).json();
 }
+
+/** A new element whose agent replies `text` to one message; resolves once the reply is rendered, with its Markdown's element. */
+export async function scriptedReply(api: string, text: string): Promise<{ element: NgxChat; md: HTMLElement }> {
+  const element = await fixture({ 'api-url': api, guest: '' }, (el) => {
+    el.metadata = { text };
+  });
+  const ended = replyEnded(element);
+  element.send('Show me');
+  await ended;
+  await element.updateComplete;
+  return { element, md: assistantMessages(element)[0].querySelector<HTMLElement>('.md')! };
+}
