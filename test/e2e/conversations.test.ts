@@ -28,5 +28,45 @@ describe('the demo shop’s chat: starter prompts and the list of conversations'
 
     await items.nth(1).click();
     await page.waitForFunction(() => document.querySelector('ngx-chat')?.messages[0]?.text === 'Which kettles do you sell?', undefined, { timeout: WAIT_MS });
+
+    // Regenerate the reply, and switch back to the first version.
+    const switcher = page.locator('ngx-chat [part~="message-assistant"] [part="version-switcher"]');
+    await page.locator('ngx-chat [part="regenerate-button"]').click();
+    await switcher.waitFor({ timeout: WAIT_MS });
+    await page.locator('ngx-chat [part="regenerate-button"]').waitFor({ timeout: WAIT_MS });
+    expect(await switcher.getAttribute('aria-label')).toBe('Version 2 of 2');
+    await switcher.getByRole('button', { name: 'Previous version' }).click();
+    await page.waitForFunction(() => document.querySelector('ngx-chat')?.shadowRoot?.querySelector('[part="version-switcher"]')?.getAttribute('aria-label') === 'Version 1 of 2', undefined, {
+      timeout: WAIT_MS,
+    });
+
+    // Edit the last message into a question with formulas: a new version, answered with MathML and highlighted code.
+    await page.locator('ngx-chat [part="edit-button"]').click();
+    await page.locator('ngx-chat .inline-form textarea').fill('Show me a formula for brewing');
+    await page.locator('ngx-chat .inline-form [type="submit"]').click();
+    await page.locator('ngx-chat .md math').nth(2).waitFor({ state: 'attached', timeout: WAIT_MS });
+    await page.locator('ngx-chat pre code.hljs').waitFor({ timeout: WAIT_MS });
+    expect(await page.locator('ngx-chat [part~="message-user"] [part="version-switcher"]').getAttribute('aria-label')).toBe('Version 2 of 2');
+
+    // 👎 with a comment, kept with the reply.
+    await page.locator('ngx-chat [part="feedback-down"]').click();
+    await page.locator('ngx-chat .inline-form textarea').fill('Too much algebra for coffee.');
+    await page.locator('ngx-chat .inline-form [type="submit"]').click();
+    await page.locator('ngx-chat [part="feedback-down"][aria-pressed="true"]').waitFor({ timeout: WAIT_MS });
+    await saveScreenshot(page, 'demo-versions');
+    const stored = await page.evaluate(async (api) => {
+      const chat = document.querySelector('ngx-chat');
+      const token = Object.entries(localStorage).find(([key]) => key.endsWith(':guest-token'))?.[1];
+      const res = await fetch(`${api}/conversations/${chat?.conversationId}`, { headers: { Authorization: `Bearer ${token}` } });
+      return res.json();
+    }, stack.apiUrl);
+    expect(stored.messages.map((message: { content: string; versions?: { index: number; count: number }; feedback?: { rating: string; comment?: string } }) => [
+      message.content.slice(0, 32),
+      message.versions ?? null,
+      message.feedback ? [message.feedback.rating, message.feedback.comment] : null,
+    ])).toEqual([
+      ['Show me a formula for brewing', { index: 1, count: 2 }, null],
+      ['Formulas are written in TeX and ', null, ['down', 'Too much algebra for coffee.']],
+    ]);
   });
 });
