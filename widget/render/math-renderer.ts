@@ -49,7 +49,12 @@ export class MathRenderer {
       const body = JSON.stringify({ formulas: batch.map(({ tex, display }) => ({ tex, display })) });
       const rendered = authorizedJson<{ mathml: (string | null)[] }>(apiUrl, '/math', { method: 'POST', body }, this.tokens, new AbortController().signal);
       void Promise.all([rendered, loadChunk<{ insertMathML: InsertMathML }>(apiUrl, MATH_CHUNK_PATH)]).then(
-        ([{ mathml }, chunk]) => batch.forEach((formula, index) => mathml[index] && chunk?.insertMathML(formula.target, mathml[index])),
+        ([{ mathml }, chunk]) => {
+          for (const [index, formula] of batch.entries()) {
+            const markup = mathml[index];
+            if (markup) chunk?.insertMathML(formula.target, markup);
+          }
+        },
         () => undefined,
       );
     }
