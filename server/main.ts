@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { startApi, type RunningApi } from './start-api.js';
 import { turnOffPretenuring } from './ops/v8-tuning.js';
+import { DataDirInUseError } from './stores/sql/pglite-client.js';
+import { StoreUnavailableError } from './stores/store-errors.js';
 
 /** Stops the process with a message for whoever started it. */
 function fail(message: string): never {
@@ -22,6 +24,7 @@ async function start(config: Config): Promise<RunningApi> {
     return await startApi(config);
   } catch (err) {
     if (err instanceof ConfigError) fail(`configuration error: ${err.message}`);
+    if (err instanceof DataDirInUseError || err instanceof StoreUnavailableError) fail(`cannot open the conversations: ${err.message}`);
     const { code, port } = err as NodeJS.ErrnoException & { port?: number };
     if (code === 'EADDRINUSE') {
       const variable = port === config.metricsPort ? 'METRICS_PORT' : 'PORT';

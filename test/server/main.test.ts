@@ -1,13 +1,20 @@
 import { spawn } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../scripts/build-server.js';
+import { startApiProcess } from '../support/api-process.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
+/** The embedded database's directory for these runs: the default configuration, but outside the checkout. */
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'ngx-chat-main-'));
+afterAll(() => rmSync(DATA_DIR, { recursive: true, force: true }));
 
 /** Runs the real entry file (or `entry`, a built bundle) with `env` and returns its exit code and output (or kills it once it listens). */
 function runMain(env: Record<string, string>, entry = ['--import', 'tsx', 'server/main.ts']): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, entry, { cwd: ROOT, env: { PATH: process.env.PATH, ...env } });
+    const child = spawn(process.execPath, entry, { cwd: ROOT, env: { PATH: process.env.PATH, DATA_DIR, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (data) => {
@@ -39,6 +46,20 @@ describe('server/main.ts', () => {
     const run = await runMain({ PORT: '0' });
     expect(run.stdout).toContain('ngx-chat API listening');
     expect(run.code).toBe(0);
+  });
+
+  it('refuses a second process on the same DATA_DIR, saying which holds it', async () => {
+    const first = await startApiProcess({ CONVERSATION_STORE: 'auto', DATA_DIR });
+    try {
+      const second = await runMain({ PORT: '0' });
+      expect(second.code).toBe(1);
+      expect(second.stderr).toContain(`DATA_DIR ${DATA_DIR} is in use by process ${first.child.pid}`);
+    } finally {
+      first.child.kill('SIGTERM');
+      await first.exited;
+    }
+    // Released on shutdown: the next start opens it.
+    expect((await runMain({ PORT: '0' })).code).toBe(0);
   });
 
   it('runs the same from the production bundle (npm run build:server)', async () => {

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import express, { type RequestHandler } from 'express';
 import type { WebSocket } from 'ws';
 import { loadConfig } from '../../../server/config.js';
+import { conversationsFor } from '../../support/test-api.js';
 import type { Services } from '../../../server/services.js';
 import { startApi } from '../../../server/start-api.js';
 import { WidgetTestAgent } from './widget-test-agent.js';
@@ -68,6 +69,7 @@ export async function startHookedApi(env: Record<string, string>): Promise<Hooke
     GUEST_IDENTITIES_PER_IP_PER_HOUR: '100000',
     PORT: '0',
     HOST: '127.0.0.1',
+    ...conversationsFor(env),
     ...env,
   });
   const openStreams = new Set<ServerResponse>();

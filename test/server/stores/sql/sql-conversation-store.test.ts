@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationBusyError } from '../../../../server/stores/conversation-store.js';
-import { openPglite } from '../../../../server/stores/sql/pglite-client.js';
+import { DataDirInUseError, openPglite } from '../../../../server/stores/sql/pglite-client.js';
 import { openPostgres } from '../../../../server/stores/sql/postgres-client.js';
 import type { SqlClient } from '../../../../server/stores/sql/sql-client.js';
 import { SqlConversationStore, type SqlConversationStoreOptions } from '../../../../server/stores/sql/sql-conversation-store.js';
@@ -55,6 +56,25 @@ describe('SqlConversationStore on PGlite (the embedded default)', () => {
       expect((await after.list('alice', 10)).conversations.map((summary) => summary.title)).toEqual(['remember me']);
       expect(await after.beginTurn({ ...turn, streamId: randomUUID(), userMessage: 'again' })).toHaveLength(4);
       await after.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
+describe('the embedded database directory', () => {
+  it('is opened by one store at a time, and a lock left by a process that is gone is taken over', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ngx-chat-data-'));
+    try {
+      const first = await openPglite(dir);
+      await expect(openPglite(dir)).rejects.toBeInstanceOf(DataDirInUseError);
+      await first.close();
+      // A crashed process's lock: its pid runs no more.
+      const gone = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+      writeFileSync(join(dir, 'ngx-chat.pid'), gone);
+      const second = await openPglite(dir);
+      expect(readFileSync(join(dir, 'ngx-chat.pid'), 'utf8')).toBe(String(process.pid));
+      await second.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
