@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { runWorkers } from './ops/workers.js';
 import { startApi, type RunningApi } from './start-api.js';
 import { turnOffPretenuring } from './ops/v8-tuning.js';
 import { DataDirInUseError } from './stores/sql/pglite-client.js';
@@ -36,8 +38,12 @@ async function start(config: Config): Promise<RunningApi> {
 
 /** The API's entry point: reads the configuration, starts the API, and shuts it down gracefully on SIGTERM or Ctrl-C. */
 async function main(): Promise<void> {
-  turnOffPretenuring();
   const config = readConfig();
+  if (config.workers > 1 && cluster.isPrimary) {
+    runWorkers(config.workers);
+    return;
+  }
+  turnOffPretenuring();
   const api = await start(config);
   let stopping = false;
   const shutdown = async (signal: string) => {

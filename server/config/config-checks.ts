@@ -1,5 +1,6 @@
 import type { Config } from '../config.js';
 import { ConfigError } from './env-variable.js';
+import { conversationsKind } from '../stores/conversations-kind.js';
 import { DEV_JWT_SECRET } from './variables.js';
 
 /** Least estimated entropy of a production `JWT_SECRET`, in bits. `openssl rand -hex 32` gives about 240. */
@@ -48,9 +49,27 @@ function checkTokenLifetimes(config: Config): void {
   }
 }
 
+/**
+ * Several workers are several instances on one host: they share streams, rate limits and quotas
+ * through Redis, and conversations through PostgreSQL or Redis (PGlite is one process's).
+ */
+function checkWorkers(config: Config): void {
+  if (config.workers <= 1) return;
+  if (config.redisUrl === undefined) {
+    throw new ConfigError(`WORKERS=${config.workers} needs REDIS_URL: the workers share streams, resumes and limits through Redis (a reconnect may reach any worker).`);
+  }
+  const conversations = conversationsKind(config);
+  if (conversations === 'pglite' || conversations === 'memory') {
+    throw new ConfigError(
+      `WORKERS=${config.workers} needs the conversations where every worker reaches them: set DATABASE_URL (PostgreSQL), or leave CONVERSATION_STORE at auto to keep them in Redis.`,
+    );
+  }
+}
+
 /** The rules that concern several variables at once. @throws ConfigError */
 export function checkConfig(config: Config): void {
   if (config.conversationStore === 'redis' && config.redisUrl === undefined) throw new ConfigError('CONVERSATION_STORE=redis needs REDIS_URL.');
+  checkWorkers(config);
   if (config.production) checkProduction(config);
   checkTokenLifetimes(config);
 }

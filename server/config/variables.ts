@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import proxyaddr from 'proxy-addr';
 import { z } from 'zod';
 import { fail, oneOf, onOff, optionalWholeNumber, text, variable, wholeNumber, type EnvVariable } from './env-variable.js';
@@ -314,6 +315,17 @@ export const VARIABLES = {
     undefined,
     'finished (resumable) streams one user keeps in the memory log; past it their oldest is dropped',
   ),
+  workers: variable<number>({
+    name: 'WORKERS',
+    doc: 'API processes on this host sharing `PORT` (`node:cluster`); `auto` is one per core. Above 1 it needs `REDIS_URL`, and conversations in PostgreSQL or Redis',
+    fallback: 1,
+    expects: 'be a whole number from 1 to 256, or auto',
+    schema: z
+      .string()
+      .regex(/^(auto|\d+)$/)
+      .transform((value) => (value === 'auto' ? availableParallelism() : Number(value)))
+      .pipe(z.number().int().min(1).max(256)),
+  }),
   shutdownGraceMs: wholeNumber('SHUTDOWN_GRACE_MS', 10_000, 0, undefined, 'on SIGTERM/SIGINT, how long running replies may take to finish'),
   headersTimeoutMs: wholeNumber('HEADERS_TIMEOUT_MS', 10_000, 100, undefined, "a request's headers must arrive within this"),
   requestTimeoutMs: wholeNumber('REQUEST_TIMEOUT_MS', 30_000, 100, undefined, 'a whole request (headers and body) must arrive within this'),

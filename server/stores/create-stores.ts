@@ -3,6 +3,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../ops/logger.js';
 import type { ConversationStore } from './conversation-store.js';
 import type { EventLog, StreamRecord } from './event-log.js';
+import { conversationsKind, type ConversationsKind } from './conversations-kind.js';
 import { loggedReply } from './logged-reply.js';
 import { MemoryConversationStore } from './memory/memory-conversation-store.js';
 import { MemoryEventLog } from './memory/memory-event-log.js';
@@ -25,22 +26,6 @@ export interface Stores {
   ping(): Promise<boolean>;
   /** Closes both stores, then the Redis client they share, if any. */
   close(): Promise<void>;
-}
-
-/** Where conversations are kept. */
-export type ConversationsKind = 'postgres' | 'pglite' | 'redis' | 'memory';
-
-/** Where `config` says conversations go (see `CONVERSATION_STORE`). */
-export function conversationsKind(config: Config): ConversationsKind {
-  switch (config.conversationStore) {
-    case 'memory':
-    case 'redis':
-      return config.conversationStore;
-    case 'sql':
-      return config.databaseUrl ? 'postgres' : 'pglite';
-    default:
-      return config.databaseUrl ? 'postgres' : config.redisUrl ? 'redis' : 'pglite';
-  }
 }
 
 /**

@@ -42,6 +42,12 @@ describe('server/main.ts', () => {
     expect(noOrigins.stderr).toContain('ALLOWED_ORIGINS');
   });
 
+  it('refuses WORKERS above 1 without Redis, saying why', async () => {
+    const run = await runMain({ PORT: '0', WORKERS: '2' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('WORKERS=2 needs REDIS_URL');
+  });
+
   it('starts with no configuration and stops cleanly on SIGTERM', async () => {
     const run = await runMain({ PORT: '0' });
     expect(run.stdout).toContain('ngx-chat API listening');

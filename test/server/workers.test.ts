@@ -1,0 +1,75 @@
+import { request } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApiProcess, type ApiProcess } from '../support/api-process.js';
+import { redisAvailability, startTestRedis, type TestRedis } from '../support/redis-server.js';
+import { postChat, readAllEvents, readThenDrop, replyText } from '../support/sse.js';
+import { waitFor } from '../support/wait-for.js';
+
+const withRedis = redisAvailability().available ? describe : describe.skip;
+
+/** `GET path` on a connection of its own (no keep-alive), so the cluster deals each to a worker afresh. */
+function getOnNewConnection(url: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${url}${path}`, { agent: false, headers: { Connection: 'close' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The pids of the processes that logged a line containing `text`. */
+function pidsLogging(output: string, text: string): Set<number> {
+  const pids = new Set<number>();
+  for (const line of output.split('\n')) {
+    if (!line.includes(text)) continue;
+    const pid = /"pid":(\d+)/.exec(line);
+    if (pid) pids.add(Number(pid[1]));
+  }
+  return pids;
+}
+
+withRedis('WORKERS=2: two API processes on one port', () => {
+  let store: TestRedis;
+  let api: ApiProcess;
+
+  beforeAll(async () => {
+    store = await startTestRedis();
+    api = await startApiProcess({ WORKERS: '2', REDIS_URL: store.url, CONVERSATION_STORE: 'redis', DEMO_TOKEN_DELAY_MS: '5' });
+    await waitFor(() => pidsLogging(api.output(), 'listening').size === 2, 'both workers to listen');
+  });
+  afterAll(async () => {
+    api?.child.kill('SIGKILL');
+    await store?.close();
+  });
+
+  it('deals connections to both workers, and a stream started on one resumes on the other', async () => {
+    for (let i = 0; i < 20; i++) expect(await getOnNewConnection(api.url, '/healthz')).toBe(200);
+    const workers = pidsLogging(api.output(), 'listening');
+    expect(workers.size).toBe(2);
+
+    const login = await fetch(`${api.url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'test', password: 'test' }) });
+    const { access_token: token } = await login.json();
+    const controller = new AbortController();
+    const first = await readThenDrop(await postChat(api.url, token, { message: 'hello' }, {}, controller.signal), 3, controller);
+    const texts = new Set<string>();
+    // Several resumes, each on a new connection: whichever worker takes it replays the rest exactly.
+    for (let i = 0; i < 4; i++) {
+      const resumed = await readAllEvents(await postChat(api.url, token, {}, { 'Last-Event-ID': first.at(-1)!.id!, Connection: 'close' }));
+      const streamId = first[0].id!.split(':')[0];
+      expect(resumed.map((event) => event.id)).toEqual(resumed.map((_event, index) => `${streamId}:${index + 4}`));
+      expect(resumed.at(-1)!.event).toBe('end');
+      texts.add(replyText([...first, ...resumed]));
+    }
+    expect(texts.size).toBe(1);
+    // The start and the resumes were served by both workers, not one.
+    expect(pidsLogging(api.output(), '/stream/chat')).toEqual(workers);
+  });
+
+  it('stops every worker, and itself, on SIGTERM', async () => {
+    api.child.kill('SIGTERM');
+    expect(await api.exited).toEqual({ code: 0, signal: null });
+    expect(pidsLogging(api.output(), 'signal received').size).toBe(2);
+  });
+});
