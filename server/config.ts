@@ -9,6 +9,7 @@ import { checkConfig } from './config/config-checks.js';
 import { readAgentDefinitions, type AgentDefinition } from './config/agent-definitions.js';
 import { readMcpServers, type McpServerDefinition } from './config/mcp-servers.js';
 import { VARIABLES, type VariableValues } from './config/variables.js';
+import type { RedisTarget } from './stores/redis/redis-client.js';
 
 export { ConfigError } from './config/env-variable.js';
 export { AGENT_NAME, DEV_ALLOWED_ORIGINS, DEV_JWT_SECRET, type AgentName } from './config/variables.js';
@@ -25,6 +26,8 @@ export interface Config extends VariableValues {
   agents: AgentDefinition[];
   /** The MCP servers whose tools the agents may call (`MCP_CONFIG`). */
   mcpServers: McpServerDefinition[];
+  /** The Redis the instances share (`REDIS_URL` or `REDIS_CLUSTER_NODES`), if any. */
+  redis: RedisTarget | undefined;
 }
 
 /**
@@ -60,6 +63,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxBodyBytes: bodyLimitFor(values.maxMessageLength),
     agents: readAgentDefinitions(agents, values, env),
     mcpServers: values.mcpConfigPath ? readMcpServers(values.mcpConfigPath) : [],
+    redis: values.redisClusterNodes ? { clusterNodes: values.redisClusterNodes } : values.redisUrl ? { url: values.redisUrl } : undefined,
   };
   checkConfig(config);
   return config;

@@ -40,16 +40,17 @@ export function memoryTokenCounters(): TokenCounters {
   };
 }
 
-/** Counts in Redis, shared by every instance. */
+/**
+ * Counts in Redis, shared by every instance. Each key on its own (a user's count and the budget
+ * may sit on different nodes of a Redis Cluster); the client sends them in one round trip anyway.
+ */
 export function redisTokenCounters(redis: Redis): TokenCounters {
   return {
     async add(keys, amount, ttlS) {
-      const batch = redis.multi();
-      for (const key of keys) batch.incrby(key, amount).expire(key, ttlS);
-      await batch.exec();
+      await Promise.all(keys.map((key) => redis.multi().incrby(key, amount).expire(key, ttlS).exec()));
     },
     async read(keys) {
-      return (await redis.mget(...keys)).map((value) => Number(value ?? 0));
+      return Promise.all(keys.map(async (key) => Number((await redis.get(key)) ?? 0)));
     },
   };
 }

@@ -55,8 +55,8 @@ function checkTokenLifetimes(config: Config): void {
  */
 function checkWorkers(config: Config): void {
   if (config.workers <= 1) return;
-  if (config.redisUrl === undefined) {
-    throw new ConfigError(`WORKERS=${config.workers} needs REDIS_URL: the workers share streams, resumes and limits through Redis (a reconnect may reach any worker).`);
+  if (config.redis === undefined) {
+    throw new ConfigError(`WORKERS=${config.workers} needs REDIS_URL (or REDIS_CLUSTER_NODES): the workers share streams, resumes and limits through Redis (a reconnect may reach any worker).`);
   }
   const conversations = conversationsKind(config);
   if (conversations === 'pglite' || conversations === 'memory') {
@@ -66,9 +66,22 @@ function checkWorkers(config: Config): void {
   }
 }
 
+/**
+ * A Redis Cluster keeps the streams, spread over its nodes by stream; a conversation's keys and
+ * its owner's index cannot share a slot with them, so conversations go in PostgreSQL.
+ */
+function checkRedisCluster(config: Config): void {
+  if (config.redisClusterNodes === undefined) return;
+  if (config.redisUrl !== undefined) throw new ConfigError('Set REDIS_URL or REDIS_CLUSTER_NODES, not both.');
+  if (conversationsKind(config) === 'redis') {
+    throw new ConfigError('With REDIS_CLUSTER_NODES, conversations are kept in PostgreSQL: set DATABASE_URL (or CONVERSATION_STORE=sql or memory for one instance).');
+  }
+}
+
 /** The rules that concern several variables at once. @throws ConfigError */
 export function checkConfig(config: Config): void {
-  if (config.conversationStore === 'redis' && config.redisUrl === undefined) throw new ConfigError('CONVERSATION_STORE=redis needs REDIS_URL.');
+  if (config.conversationStore === 'redis' && config.redis === undefined) throw new ConfigError('CONVERSATION_STORE=redis needs REDIS_URL.');
+  checkRedisCluster(config);
   checkWorkers(config);
   if (config.production) checkProduction(config);
   checkTokenLifetimes(config);

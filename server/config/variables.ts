@@ -251,6 +251,13 @@ export const VARIABLES = {
     expects: 'start with redis:// or rediss://',
     schema: z.string().regex(/^rediss?:\/\//),
   }),
+  redisClusterNodes: variable<string[] | undefined>({
+    name: 'REDIS_CLUSTER_NODES',
+    doc: 'instead of `REDIS_URL`: `host:port` of some nodes of a Redis Cluster (or Valkey cluster), comma-separated; conversations then need `DATABASE_URL`',
+    fallback: undefined,
+    expects: 'be a comma-separated list of host:port',
+    schema: commaList.pipe(z.array(z.string().regex(/^[^\s:,]+:\d{1,5}$/)).min(1)),
+  }),
   logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info', '`fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`'),
   logPretty: onOff(
     'LOG_PRETTY',

@@ -12,6 +12,6 @@ export function conversationsKind(config: Config): ConversationsKind {
     case 'sql':
       return config.databaseUrl ? 'postgres' : 'pglite';
     default:
-      return config.databaseUrl ? 'postgres' : config.redisUrl ? 'redis' : 'pglite';
+      return config.databaseUrl ? 'postgres' : config.redis ? 'redis' : 'pglite';
   }
 }

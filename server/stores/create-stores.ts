@@ -35,9 +35,9 @@ export interface Stores {
  */
 export async function createStores(config: Config, log: Logger, overrides: Partial<Pick<Stores, 'events' | 'conversations'>> = {}): Promise<Stores> {
   const kind = overrides.conversations ? 'memory' : conversationsKind(config);
-  const needsRedis = config.redisUrl !== undefined && (!overrides.events || (!overrides.conversations && kind === 'redis'));
+  const needsRedis = config.redis !== undefined && (!overrides.events || (!overrides.conversations && kind === 'redis'));
   const onError = (err: unknown, message: string) => log.warn({ err }, message);
-  const client = needsRedis && config.redisUrl ? createRedisClient(config.redisUrl, { onError: (err) => onError(err, 'Redis is unreachable; reconnecting') }) : undefined;
+  const client = needsRedis && config.redis ? createRedisClient(config.redis, { onError: (err) => onError(err, 'Redis is unreachable; reconnecting') }) : undefined;
   const retentionS = config.conversationRetentionDays * 86_400;
   // A turn outlives its stream's timeout by a minute, so only a dead producer's turn ever lapses.
   const turnTtlS = Math.ceil(config.streamTimeoutMs / 1000) + 60;

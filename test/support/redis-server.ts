@@ -98,8 +98,9 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-async function launch(port: number): Promise<ChildProcess> {
-  const child = spawn(BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+/** Starts `redis-server` on `port` (with `extra` arguments) and waits until it answers PING. */
+export async function launch(port: number, extra: string[] = []): Promise<ChildProcess> {
+  const child = spawn(BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -134,7 +135,7 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
-async function kill(child: ChildProcess): Promise<void> {
+export async function kill(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');

@@ -32,13 +32,6 @@ export function parseEntries(reply: unknown): StoredEvent[] {
   return reply.map(parseEntry);
 }
 
-/** The entries of an `XREAD` reply for one key; none when it timed out. */
-export function parseXreadReply(reply: unknown): StoredEvent[] {
-  if (reply === null) return [];
-  if (Array.isArray(reply) && reply.length === 1 && Array.isArray(reply[0])) return parseEntries(reply[0][1]);
-  throw new Error(`Unexpected XREAD reply from Redis: ${JSON.stringify(reply)}.`);
-}
-
 /** The reply of the `SNAPSHOT` script. */
 export function parseSnapshot(reply: unknown): StreamSnapshot {
   if (!Array.isArray(reply) || reply.length !== 4) throw new Error(`Unexpected snapshot reply from Redis: ${JSON.stringify(reply)}.`);

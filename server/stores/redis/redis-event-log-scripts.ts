@@ -3,8 +3,9 @@ import type { StreamRecord } from '../event-log.js';
 import { conversationKeys, END_TURN_LUA } from './redis-conversation-scripts.js';
 
 /**
- * The keys of one stream. Every script that finishes a stream takes {@link StreamKeys.all} as
- * KEYS in this order, so the Lua below can name them by index.
+ * The keys of one stream. Its own keys share the hash tag `{<stream id>}`, so on a Redis Cluster
+ * they live in one slot and one script can take them all. Every script that finishes a stream
+ * takes {@link StreamKeys.all} as KEYS in this order, so the Lua below can name them by index.
  */
 export interface StreamKeys {
   /** Hash: `record` (JSON) and, once the stream is over, `finished`. */
@@ -15,6 +16,8 @@ export interface StreamKeys {
   alive: string;
   /** Exists once someone asked the producer to stop. */
   stop: string;
+  /** Sharded pub/sub channel (same slot) told the seq of each event logged: what wakes readers on other instances. */
+  appended: string;
   /** The `(owner, request_id)` claim, whose value is the stream id. */
   request: string;
   /** Sorted set, shared by all streams, of the unfinished ones by when their heartbeat lapses: what the sweep looks through. */
@@ -23,14 +26,19 @@ export interface StreamKeys {
   conversation: string;
   messages: string;
   turn: string;
-  /** `[info, events, alive, stop, request, live, conversation, messages, turn]`. */
+  /**
+   * One Redis: `[info, events, alive, stop, request, live, conversation, messages, turn]`, so a
+   * script finishes the stream, its claim, the sweep's entry and the turn in one step. A Redis
+   * Cluster: the stream's own four, in its slot; the log then does the rest as commands of their
+   * own (see {@link SharedStreamKeys}), and conversations are kept in PostgreSQL.
+   */
   all: string[];
 }
 
 /** The keys of a stream, from its id alone (all but the request claim and the conversation's). */
-export function streamKeysById(prefix: string, streamId: string): Pick<StreamKeys, 'info' | 'events' | 'alive' | 'stop' | 'live'> {
-  const base = `${prefix}stream:${streamId}`;
-  return { info: base, events: `${base}:events`, alive: `${base}:alive`, stop: `${base}:stop`, live: liveStreamsKey(prefix) };
+export function streamKeysById(prefix: string, streamId: string): Pick<StreamKeys, 'info' | 'events' | 'alive' | 'stop' | 'appended' | 'live'> {
+  const base = `${prefix}stream:{${streamId}}`;
+  return { info: base, events: `${base}:events`, alive: `${base}:alive`, stop: `${base}:stop`, appended: `${base}:appended`, live: liveStreamsKey(prefix) };
 }
 
 /** The sorted set of unfinished streams. */
@@ -38,13 +46,14 @@ export function liveStreamsKey(prefix: string): string {
   return `${prefix}streams:live`;
 }
 
-/** All the keys of a stream. */
-export function streamKeys(prefix: string, record: StreamRecord): StreamKeys {
+/** All the keys of a stream; `cluster` leaves the keys outside its slot out of {@link StreamKeys.all}. */
+export function streamKeys(prefix: string, record: StreamRecord, cluster: boolean): StreamKeys {
   // Hashed so that any owner or request id (colons, long strings) makes a fixed-size, unambiguous key.
   const claim = createHash('sha256').update(`${record.owner}\n${record.requestId}`).digest('hex');
   const { conversation, messages, turn } = conversationKeys(prefix, record.conversationId);
   const keys = { ...streamKeysById(prefix, record.streamId), request: `${prefix}request:${claim}`, conversation, messages, turn };
-  return { ...keys, all: [keys.info, keys.events, keys.alive, keys.stop, keys.request, keys.live, conversation, messages, turn] };
+  const own = [keys.info, keys.events, keys.alive, keys.stop];
+  return { ...keys, all: cluster ? own : [...own, keys.request, keys.live, conversation, messages, turn] };
 }
 
 /** Lua: Redis's clock in ms, the one clock every instance shares. */
@@ -100,12 +109,15 @@ end
 local function finish(stream_id, retention, name, data)
   redis.call('HSET', KEYS[1], 'finished', '1')
   redis.call('DEL', KEYS[3])
-  redis.call('ZREM', KEYS[6], stream_id)
   for i = 1, 5 do
-    if i ~= 3 then redis.call('EXPIRE', KEYS[i], retention) end
+    if i ~= 3 and KEYS[i] then redis.call('EXPIRE', KEYS[i], retention) end
   end
-  local text, parts = logged_reply()
-  end_turn(KEYS[7], KEYS[8], KEYS[9], stream_id, text, outcome(name, data), 0, parts)
+  -- Only on one Redis: on a cluster the log does these, and conversations are elsewhere.
+  if KEYS[6] then redis.call('ZREM', KEYS[6], stream_id) end
+  if KEYS[7] then
+    local text, parts = logged_reply()
+    end_turn(KEYS[7], KEYS[8], KEYS[9], stream_id, text, outcome(name, data), 0, parts)
+  end
 end
 `;
 
@@ -135,23 +147,37 @@ end
 `;
 
 /**
- * KEYS request, info, alive, live; ARGV stream id, record JSON, active TTL s, heartbeat TTL ms.
- * Returns the stream id that already holds the claim, or nil after opening the stream.
+ * KEYS info, alive, and on one Redis request and live; ARGV stream id, record JSON, active TTL s,
+ * heartbeat TTL ms. Returns the stream id that already holds the claim, or nil after opening the
+ * stream. On a cluster the log has taken the claim, and enters the stream in the live set, itself.
  */
 export const OPEN = `${NOW_MS}
-local existing = redis.call('GET', KEYS[1])
-if existing then return existing end
-redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
-redis.call('HSET', KEYS[2], 'record', ARGV[2])
-redis.call('EXPIRE', KEYS[2], ARGV[3])
-redis.call('SET', KEYS[3], '1', 'PX', ARGV[4])
-redis.call('ZADD', KEYS[4], now_ms() + tonumber(ARGV[4]), ARGV[1])
+if KEYS[3] then
+  local existing = redis.call('GET', KEYS[3])
+  if existing then return existing end
+  redis.call('SET', KEYS[3], ARGV[1], 'EX', ARGV[3])
+  redis.call('ZADD', KEYS[4], now_ms() + tonumber(ARGV[4]), ARGV[1])
+end
+redis.call('HSET', KEYS[1], 'record', ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[4])
 return false
 `;
 
 /**
- * KEYS all; ARGV max length, seq, event, data, active TTL s. Appends a non-terminal event with the
- * explicit id `0-<seq>`, once (see `written`).
+ * KEYS live; ARGV stream id, heartbeat TTL ms. Enters (or keeps) a stream in the live set until
+ * its heartbeat lapses by this server's clock, the one the sweep's `LAPSED` reads: on a cluster,
+ * where the live set is in another slot than the stream.
+ */
+export const LIVE = `${NOW_MS}
+redis.call('ZADD', KEYS[1], now_ms() + tonumber(ARGV[2]), ARGV[1])
+return 1
+`;
+
+/**
+ * KEYS all; ARGV max length, seq, event, data, active TTL s, appended channel. Appends a
+ * non-terminal event with the explicit id `0-<seq>`, once (see `written`), and tells the
+ * stream's readers on other instances (sharded pub/sub, in the stream's slot).
  */
 export const APPEND = `${WRITTEN}
 local done = written(ARGV[2], ARGV[3], ARGV[4])
@@ -159,13 +185,14 @@ if type(done) == 'table' then return done end
 if not done then
   redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[1], '0-' .. ARGV[2], 'event', ARGV[3], 'data', ARGV[4])
   redis.call('EXPIRE', KEYS[2], ARGV[5])
+  redis.call('SPUBLISH', ARGV[6], ARGV[2])
 end
 return 1
 `;
 
 /**
- * KEYS all; ARGV stream id, max length, seq, event, data, retention s. Appends the terminal event
- * and finishes the stream in one step (see `finish`), once (see `written`).
+ * KEYS all; ARGV stream id, max length, seq, event, data, retention s, appended channel. Appends
+ * the terminal event and finishes the stream in one step (see `finish`), once (see `written`).
  */
 export const APPEND_TERMINAL = `${FINISH}${WRITTEN}
 local done = written(ARGV[3], ARGV[4], ARGV[5])
@@ -173,6 +200,7 @@ if type(done) == 'table' then return done end
 if not done then
   redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[2], '0-' .. ARGV[3], 'event', ARGV[4], 'data', ARGV[5])
   finish(ARGV[1], ARGV[6], ARGV[4], ARGV[5])
+  redis.call('SPUBLISH', ARGV[7], ARGV[3])
 end
 return 1
 `;
@@ -180,15 +208,17 @@ return 1
 /**
  * KEYS all; ARGV stream id, heartbeat TTL ms, active TTL s. Returns -1 when the stream is already
  * over (a reader or sweep ended it, taking this producer for dead), else 1 when a stop was asked
- * for, else 0.
+ * for, else 0. On a cluster the log renews the claim and the live set's entry itself.
  */
 export const HEARTBEAT = `${NOW_MS}
 if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then return -1 end
 redis.call('SET', KEYS[3], '1', 'PX', ARGV[2])
-redis.call('ZADD', KEYS[6], now_ms() + tonumber(ARGV[2]), ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[3])
 redis.call('EXPIRE', KEYS[2], ARGV[3])
-redis.call('EXPIRE', KEYS[5], ARGV[3])
+if KEYS[5] then
+  redis.call('EXPIRE', KEYS[5], ARGV[3])
+  redis.call('ZADD', KEYS[6], now_ms() + tonumber(ARGV[2]), ARGV[1])
+end
 return redis.call('EXISTS', KEYS[4])
 `;
 
@@ -219,19 +249,19 @@ return {
 
 /**
  * KEYS all; ARGV stream id, error data JSON, retention s, max length, "1" to require a dead
- * producer. Ends an unfinished stream — with an `error` event at the next seq, unless its last
- * event is already terminal (written by an earlier version, which finished in a second step) — and its turn,
- * all in one step (see `finish`). With "1", only when the producer's heartbeat is gone: so however
- * many readers and sweeps notice at once, exactly one terminal event is written. Returns the seq
- * of the error it wrote, or 0.
+ * producer, appended channel. Ends an unfinished stream — with an `error` event at the next seq,
+ * unless its last event is already terminal (written by an earlier version, which finished in a
+ * second step) — and its turn, all in one step (see `finish`). With "1", only when the producer's
+ * heartbeat is gone: so however many readers and sweeps notice at once, exactly one terminal event
+ * is written. Returns the seq of the error it wrote; 0 when the stream was over, or is now over
+ * without a new event (nothing left for the sweep); -1 when its producer is alive after all.
  */
 export const ABANDON = `${FINISH}
 if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('HEXISTS', KEYS[1], 'finished') == 1 then
-  -- Over already, or gone: nothing for the sweep to look at again.
-  redis.call('ZREM', KEYS[6], ARGV[1])
+  if KEYS[6] then redis.call('ZREM', KEYS[6], ARGV[1]) end
   return 0
 end
-if ARGV[5] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
+if ARGV[5] == '1' and redis.call('EXISTS', KEYS[3]) == 1 then return -1 end
 local last = redis.call('XREVRANGE', KEYS[2], '+', '-', 'COUNT', 1)
 local seq = 1
 if #last > 0 then
@@ -244,6 +274,7 @@ if #last > 0 then
 end
 redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[4], '0-' .. seq, 'event', 'error', 'data', ARGV[2])
 finish(ARGV[1], ARGV[3], 'error', ARGV[2])
+redis.call('SPUBLISH', ARGV[6], seq)
 return seq
 `;
 

@@ -1,12 +1,11 @@
-import type { Redis } from 'ioredis';
 import { isTerminal, type ErrorData } from '../../../protocol/index.js';
 import type { EventLog, EventSink, OpenResult, StoredEvent, StreamRecord } from '../event-log.js';
-import { BlockingPool } from './redis-blocking-pool.js';
-import { callRedis, reportErrorsOnce, toStoreError } from './redis-client.js';
-import { parseSnapshot, parseXreadReply, type StreamSnapshot } from './redis-event-entries.js';
+import { callRedis, createSubscriber, isCluster, reportErrorsOnce, type RedisClient } from './redis-client.js';
+import { parseSnapshot, type StreamSnapshot } from './redis-event-entries.js';
 import { liveStreamsKey, streamKeys, streamKeysById, type StreamKeys } from './redis-event-log-scripts.js';
 import { scriptArgs } from './redis-scripts.js';
-import { RedisStreamWriter, type RedisWriterSettings } from './redis-stream-writer.js';
+import { RedisStreamWriter, type RedisWriterSettings, type SharedStreamSteps } from './redis-stream-writer.js';
+import { StreamWakeups } from './stream-wakeups.js';
 
 /** Options for {@link RedisEventLog}. */
 export interface RedisEventLogOptions {
@@ -30,12 +29,8 @@ export interface RedisEventLogOptions {
   activeTtlS?: number;
   /** Length cap of a stream (`XADD MAXLEN`), a backstop behind the reply limits. Defaults to 100000. */
   maxEvents?: number;
-  /** Most events per batch a reader yields. Defaults to 256. */
+  /** Most events per batch a reader reads from Redis. Defaults to 256. */
   batchSize?: number;
-  /** Most connections for blocking reads; past it waiting readers poll. Defaults to 500. */
-  maxBlockingConnections?: number;
-  /** Idle blocking connections kept for reuse. Defaults to 32. */
-  maxIdleConnections?: number;
   /** Told about failures nobody awaits (heartbeats, the stop subscription). Defaults to ignoring them. */
   onError?: (err: unknown, message: string) => void;
   /**
@@ -44,9 +39,6 @@ export interface RedisEventLogOptions {
    */
   onAbandoned?: (record: StreamRecord) => void;
 }
-
-/** How often a reader polls when every blocking connection is taken, in ms. */
-const POLL_MS = 250;
 
 /** Longest the first `open()` waits for the stop subscription, in ms. */
 const SUBSCRIBE_WAIT_MS = 1000;
@@ -60,15 +52,19 @@ const SWEEP_BATCH = 100;
 /**
  * The event log in Redis, for several API instances behind a load balancer: a Redis Stream per
  * stream (entry ids `0-<seq>`, so positions in Redis are our seqs), a hash for its record, a
- * request-id claim, a stop flag and the producer's heartbeat, all with TTLs.
+ * request-id claim, a stop flag and the producer's heartbeat, all with TTLs. A stream's own keys
+ * share a hash tag, so the log runs on one Redis or on a Redis Cluster (where the steps that touch
+ * keys in other slots — the claim, the sweep's set — are commands of their own).
  *
- * Following live events: each waiting reader issues `XREAD BLOCK` on a connection of its own,
- * borrowed from a pool for that one command (see {@link BlockingPool}). The alternative, one
- * shared `XREAD` over the keys of every followed stream, needs a `CLIENT UNBLOCK` each time a
- * reader starts waiting — after every chunk of every stream — and degenerates into a busy loop.
- * The block lasts one heartbeat interval, after which the reader checks that the stream is
- * finished or its producer alive; so an abort never leaves a connection blocked for long, and a
- * dead producer is noticed within the heartbeat TTL plus one interval.
+ * Following live events, without a connection per reader:
+ * - a reader on the instance producing the stream reads what was logged before it came from
+ *   Redis, then takes each new event from the producer in memory, once Redis has it
+ *   ({@link RedisStreamWriter.tap}); no round trip per event;
+ * - a reader elsewhere is woken by a notice the append script publishes on the stream's sharded
+ *   pub/sub channel, which this instance's one subscriber connection follows while anyone here
+ *   waits on that stream ({@link StreamWakeups}), and reads the Redis Stream from its position.
+ *   With no notice for one heartbeat interval it looks anyway, and checks the producer's heartbeat.
+ * Appends and reads issued in one tick go to Redis in one round trip (the client auto-pipelines).
  *
  * Stopping: `stop()` sets a flag and publishes the stream id; the producer's instance is
  * subscribed and tells the writer's `onStop` listeners at once, and the heartbeat reads the flag as a
@@ -77,15 +73,17 @@ const SWEEP_BATCH = 100;
  * A dead producer's stream is ended, with what it logged and an `error` event, by whoever notices
  * first: a reader waiting on it, or the sweep each instance runs twice per heartbeat interval over
  * the streams whose heartbeat has lapsed (a sorted set by Redis's clock), for the case where no one
- * reads. The same step ends the reply in the conversation and frees it for the next message.
+ * reads. On one Redis the same step ends the reply in the conversation and frees it for the next
+ * message; elsewhere (PostgreSQL) `onAbandoned` does.
  */
 export class RedisEventLog implements EventLog {
   private readonly writers = new Map<string, RedisStreamWriter>();
   private readonly settings: RedisWriterSettings;
-  private readonly pool: BlockingPool;
   private readonly prefix: string;
   private readonly batchSize: number;
-  private subscriber: Redis | undefined;
+  private readonly cluster: boolean;
+  private readonly subscriber: RedisClient;
+  private readonly wakeups: StreamWakeups;
   private subscribed: Promise<void> | undefined;
   private readonly sweeper: NodeJS.Timeout;
   private sweeping = false;
@@ -95,9 +93,10 @@ export class RedisEventLog implements EventLog {
 
   /** @param client The shared client; the caller closes it after {@link close}. */
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     options: RedisEventLogOptions = {},
   ) {
+    this.cluster = isCluster(client);
     this.settings = {
       retentionS: options.retentionS ?? 600,
       activeTtlS: options.activeTtlS ?? 3600,
@@ -106,6 +105,7 @@ export class RedisEventLog implements EventLog {
       maxEvents: options.maxEvents ?? 100_000,
       retryForMs: options.retryAppendsForMs ?? 300_000,
       onError: options.onError ?? (() => undefined),
+      shared: this.cluster ? this.clusterSteps() : { renew: async () => undefined, finished: async () => undefined },
     };
     if (this.settings.heartbeatTtlMs <= this.settings.heartbeatIntervalMs) {
       throw new RangeError('heartbeatTtlMs must be longer than heartbeatIntervalMs, or live producers look dead between beats.');
@@ -113,22 +113,74 @@ export class RedisEventLog implements EventLog {
     this.onAbandoned = options.onAbandoned ?? (() => undefined);
     this.prefix = options.prefix ?? 'ngx-chat:';
     this.batchSize = options.batchSize ?? 256;
-    this.pool = new BlockingPool(client, { maxConnections: options.maxBlockingConnections ?? 500, maxIdle: options.maxIdleConnections ?? 32 });
+    // Stops and wake-ups arrive on one connection of its own, opened with the log.
+    this.subscriber = createSubscriber(client);
+    reportErrorsOnce(this.subscriber, (err) => this.settings.onError(err, 'the subscription to stops and new events lost its connection'));
+    this.subscriber.on('message', (_channel: string, streamId: string) => this.writers.get(streamId)?.requestStop());
+    this.wakeups = new StreamWakeups(this.subscriber);
     // Twice per heartbeat interval: a dead producer's reply ends within its heartbeat TTL and half an interval.
     this.sweeper = setInterval(() => void this.sweep(), this.settings.heartbeatIntervalMs / 2);
     this.sweeper.unref();
   }
 
   async open(record: StreamRecord): Promise<OpenResult> {
-    const keys = streamKeys(this.prefix, record);
-    const { activeTtlS, heartbeatTtlMs } = this.settings;
-    const args = [record.streamId, JSON.stringify(record), activeTtlS, heartbeatTtlMs];
-    const existing = await callRedis(this.client, () => this.client.streamOpen(...scriptArgs([keys.request, keys.info, keys.alive, keys.live], args)));
-    if (typeof existing === 'string') return { kind: 'existing', streamId: existing };
+    const keys = streamKeys(this.prefix, record, this.cluster);
+    const existing = this.cluster ? await this.openOnCluster(record, keys) : await this.openOnOne(record, keys);
+    if (existing !== undefined) return { kind: 'existing', streamId: existing };
     await this.subscribeToStops();
     const writer = new RedisStreamWriter(this.client, keys, record.streamId, record.conversationId, this.settings, () => this.writers.delete(record.streamId));
     this.writers.set(record.streamId, writer);
     return { kind: 'opened', writer };
+  }
+
+  /** Opens the stream, claim and all, in one step; the id of the stream already holding the claim, if one does. */
+  private async openOnOne(record: StreamRecord, keys: StreamKeys): Promise<string | undefined> {
+    const { activeTtlS, heartbeatTtlMs } = this.settings;
+    const args = [record.streamId, JSON.stringify(record), activeTtlS, heartbeatTtlMs];
+    const existing = await callRedis(this.client, () => this.client.streamOpen(...scriptArgs([keys.info, keys.alive, keys.request, keys.live], args)));
+    return typeof existing === 'string' ? existing : undefined;
+  }
+
+  /**
+   * On a cluster the claim is in another slot than the stream: taken first (`SET NX`), then the
+   * stream opened in its slot and entered in the live set. A claim whose stream then failed to
+   * open is let go, so a retry starts afresh.
+   */
+  private async openOnCluster(record: StreamRecord, keys: StreamKeys): Promise<string | undefined> {
+    const { activeTtlS, heartbeatTtlMs } = this.settings;
+    const claimed = await callRedis(this.client, () => this.client.set(keys.request, record.streamId, 'EX', activeTtlS, 'NX'));
+    if (claimed === null) {
+      const holder = await callRedis(this.client, () => this.client.get(keys.request));
+      // Let go in between (expired, or its stream failed to open): claim it again.
+      return holder ?? this.openOnCluster(record, keys);
+    }
+    try {
+      await callRedis(this.client, () => this.client.streamOpen(...scriptArgs([keys.info, keys.alive], [record.streamId, JSON.stringify(record), activeTtlS, heartbeatTtlMs])));
+      await callRedis(this.client, () => this.client.streamLive(...scriptArgs([keys.live], [record.streamId, heartbeatTtlMs])));
+    } catch (err) {
+      await this.client.del(keys.request).catch(() => undefined);
+      throw err;
+    }
+    return undefined;
+  }
+
+  /** The steps outside a stream's slot, on a cluster (see {@link SharedStreamSteps}). */
+  private clusterSteps(): SharedStreamSteps {
+    return {
+      renew: async (keys, streamId) => {
+        const { activeTtlS, heartbeatTtlMs } = this.settings;
+        await Promise.all([
+          callRedis(this.client, () => this.client.expire(keys.request, activeTtlS)),
+          callRedis(this.client, () => this.client.streamLive(...scriptArgs([keys.live], [streamId, heartbeatTtlMs]))),
+        ]);
+      },
+      finished: async (keys, streamId) => {
+        await Promise.all([
+          callRedis(this.client, () => this.client.expire(keys.request, this.settings.retentionS)),
+          callRedis(this.client, () => this.client.zrem(keys.live, streamId)),
+        ]);
+      },
+    };
   }
 
   async get(streamId: string): Promise<StreamRecord | undefined> {
@@ -139,44 +191,70 @@ export class RedisEventLog implements EventLog {
   }
 
   async follow(streamId: string, afterSeq: number, sink: EventSink, signal: AbortSignal): Promise<void> {
-    for await (const batch of this.read(streamId, afterSeq, signal)) {
-      const wait = sink(batch);
-      if (wait) await wait;
+    const record = await this.get(streamId);
+    if (!record) return;
+    const keys = streamKeys(this.prefix, record, this.cluster);
+    const reader: Reader = { streamId, next: afterSeq, sink };
+    const writer = this.writers.get(streamId);
+    if (writer && (await this.followLocally(writer, keys, reader, signal))) return;
+    await this.followRemotely(record, keys, reader, signal);
+  }
+
+  /**
+   * Follows a stream this instance produces: what was logged before from Redis, then each event
+   * from the producer. True when done (the terminal event is out, or `signal` aborted); false when
+   * the producer stopped writing without one, and the rest must be read from Redis.
+   */
+  private async followLocally(writer: RedisStreamWriter, keys: StreamKeys, reader: Reader, signal: AbortSignal): Promise<boolean> {
+    const tap = writer.tap();
+    try {
+      // The tap has every event logged from now on; Redis has every event logged before.
+      for (;;) {
+        const firstLive = tap.firstSeq();
+        if (signal.aborted) return true;
+        if (firstLive !== undefined && reader.next >= firstLive - 1) break;
+        const { events } = await this.snapshot(keys, reader.next);
+        if (events.length === 0) break;
+        if (await hand(reader, events)) return true;
+      }
+      for (;;) {
+        const batch = await tap.take(signal);
+        if (batch === undefined) return signal.aborted;
+        if (await hand(reader, batch)) return true;
+      }
+    } finally {
+      tap.close();
     }
   }
 
-  /** The events after `afterSeq` in batches, as {@link follow} hands them on. */
-  private async *read(streamId: string, afterSeq: number, signal: AbortSignal): AsyncIterable<StoredEvent[]> {
-    const record = await this.get(streamId);
-    if (!record) return;
-    const keys = streamKeys(this.prefix, record);
-    let next = afterSeq;
-    // After a timed-out wait (or at the start) the reader looks at the stream's state too.
-    let lookAround = true;
-    while (!signal.aborted) {
-      let batch: StoredEvent[] = [];
-      if (lookAround) {
-        const snapshot = await this.snapshot(keys, next);
-        batch = snapshot.events;
-        if (batch.length === 0) {
-          if (!snapshot.exists || snapshot.finished) return;
-          if (!snapshot.alive) {
-            await this.interrupt(record, keys);
-            continue;
-          }
+  /**
+   * Follows a stream from Redis: reads from the reader's position whenever the stream's channel
+   * announces an event, or a heartbeat interval passed without one; ends the stream of a producer
+   * found dead.
+   */
+  private async followRemotely(record: StreamRecord, keys: StreamKeys, reader: Reader, signal: AbortSignal): Promise<void> {
+    const watch = this.wakeups.watch(keys.appended);
+    try {
+      // Not subscribed within an interval (Redis stalls or is reconnecting): read anyway; each
+      // wait then ends after an interval at the latest, so nothing waits on the subscription.
+      const waited = new AbortController();
+      await Promise.race([watch.ready.catch(() => undefined), delay(this.settings.heartbeatIntervalMs, AbortSignal.any([signal, waited.signal]))]).finally(() => waited.abort());
+      while (!signal.aborted) {
+        const seen = watch.version;
+        const snapshot = await this.snapshot(keys, reader.next);
+        if (snapshot.events.length > 0) {
+          if (await hand(reader, snapshot.events)) return;
+          continue;
         }
+        if (!snapshot.exists || snapshot.finished) return;
+        if (!snapshot.alive) {
+          await this.interrupt(record, keys);
+          continue;
+        }
+        await watch.changed(seen, this.settings.heartbeatIntervalMs, signal);
       }
-      if (batch.length === 0) {
-        batch = await this.waitForEvents(keys.events, next, signal);
-        lookAround = batch.length === 0;
-        if (batch.length === 0) continue;
-      }
-      if (batch[0].seq !== next + 1) {
-        throw new Error(`Events ${next + 1} to ${batch[0].seq - 1} of stream ${streamId} were trimmed from the log (maxEvents).`);
-      }
-      next = batch[batch.length - 1].seq;
-      yield batch;
-      if (isTerminal(batch[batch.length - 1].event)) return;
+    } finally {
+      watch.release();
     }
   }
 
@@ -188,43 +266,14 @@ export class RedisEventLog implements EventLog {
   async close(): Promise<void> {
     clearInterval(this.sweeper);
     for (const writer of [...this.writers.values()]) writer.detach();
-    this.pool.close();
-    this.subscriber?.disconnect();
-    this.subscriber = undefined;
-    this.subscribed = undefined;
+    this.wakeups.close();
+    this.subscriber.disconnect();
   }
 
   /** The stream's state and its events after `afterSeq`, read in one step. */
   private async snapshot(keys: StreamKeys, afterSeq: number): Promise<StreamSnapshot> {
     const reply = await callRedis(this.client, () => this.client.streamSnapshot(...scriptArgs([keys.info, keys.events, keys.alive], [`0-${afterSeq + 1}`, this.batchSize])));
     return parseSnapshot(reply);
-  }
-
-  /** Waits up to one heartbeat interval for events after `afterSeq`; none when it timed out or `signal` aborted. */
-  private async waitForEvents(eventsKey: string, afterSeq: number, signal: AbortSignal): Promise<StoredEvent[]> {
-    const connection = await this.pool.acquire();
-    if (!connection) {
-      await delay(POLL_MS, signal);
-      return [];
-    }
-    if (signal.aborted) {
-      this.pool.release(connection, true);
-      return [];
-    }
-    const reading = connection.xread('COUNT', this.batchSize, 'BLOCK', this.settings.heartbeatIntervalMs, 'STREAMS', eventsKey, `0-${afterSeq}`);
-    // The connection goes back once Redis has answered, even when the reader stopped waiting.
-    reading.then(
-      () => this.pool.release(connection, true),
-      () => this.pool.release(connection, false),
-    );
-    const aborted = whenAborted(signal);
-    try {
-      return parseXreadReply(await Promise.race([reading, aborted.promise]));
-    } catch (err) {
-      throw toStoreError(err);
-    } finally {
-      aborted.dispose();
-    }
   }
 
   /**
@@ -234,8 +283,9 @@ export class RedisEventLog implements EventLog {
   private async interrupt(record: StreamRecord, keys: StreamKeys): Promise<void> {
     const data: ErrorData = { error: INTERRUPTED, conversation_id: record.conversationId, status: 'error', retryable: false };
     const { retentionS, maxEvents } = this.settings;
-    const wrote = await callRedis(this.client, () => this.client.streamAbandon(...scriptArgs(keys.all, [record.streamId, JSON.stringify(data), retentionS, maxEvents, '1'])));
-    if (Number(wrote) > 0) this.onAbandoned(record);
+    const wrote = Number(await callRedis(this.client, () => this.client.streamAbandon(...scriptArgs(keys.all, [record.streamId, JSON.stringify(data), retentionS, maxEvents, '1', keys.appended]))));
+    if (wrote > 0) this.onAbandoned(record);
+    if (wrote >= 0) await this.settings.shared.finished(keys, record.streamId);
   }
 
   /** Ends the streams whose producer's heartbeat lapsed, for when nobody reads them. */
@@ -250,7 +300,7 @@ export class RedisEventLog implements EventLog {
         const record = await this.get(String(streamId));
         // Its keys expired (activeTtlS) with nobody left to end it: nothing to end, only to forget.
         if (!record) await callRedis(this.client, () => this.client.zrem(live, String(streamId)));
-        else await this.interrupt(record, streamKeys(this.prefix, record));
+        else await this.interrupt(record, streamKeys(this.prefix, record, this.cluster));
       }
       this.sweepFailing = false;
     } catch (err) {
@@ -272,20 +322,39 @@ export class RedisEventLog implements EventLog {
    */
   private subscribeToStops(): Promise<void> {
     if (this.subscribed) return this.subscribed;
-    // Its own connection: a subscribed connection takes no other commands. It queues while
-    // offline and resubscribes after reconnecting.
-    const subscriber = this.client.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
-    reportErrorsOnce(subscriber, (err) => this.settings.onError(err, 'the stop subscription lost its connection'));
-    subscriber.on('message', (_channel: string, streamId: string) => this.writers.get(streamId)?.requestStop());
-    const subscribing = subscriber.subscribe(this.stopChannel()).then(
+    const subscribing = this.subscriber.subscribe(this.stopChannel()).then(
       () => undefined,
       (err: unknown) => this.settings.onError(err, 'subscribing to stops failed'),
     );
     const waited = new AbortController();
-    this.subscriber = subscriber;
     this.subscribed = Promise.race([subscribing, delay(SUBSCRIBE_WAIT_MS, waited.signal)]).finally(() => waited.abort());
     return this.subscribed;
   }
+}
+
+/** A reader's progress through a stream. */
+interface Reader {
+  streamId: string;
+  /** The seq of the last event handed on. */
+  next: number;
+  sink: EventSink;
+}
+
+/**
+ * Hands the reader the events of `batch` it has not had (a batch read from Redis may overlap
+ * what the producer's tap holds), waiting while its sink asks to. True once the terminal event
+ * is out. Throws when events are missing: trimmed from the log (maxEvents).
+ */
+async function hand(reader: Reader, batch: StoredEvent[]): Promise<boolean> {
+  const fresh = batch[0].seq > reader.next ? batch : batch.filter((event) => event.seq > reader.next);
+  if (fresh.length === 0) return false;
+  if (fresh[0].seq !== reader.next + 1) {
+    throw new Error(`Events ${reader.next + 1} to ${fresh[0].seq - 1} of stream ${reader.streamId} were trimmed from the log (maxEvents).`);
+  }
+  reader.next = fresh[fresh.length - 1].seq;
+  const wait = reader.sink(fresh);
+  if (wait) await wait;
+  return isTerminal(fresh[fresh.length - 1].event);
 }
 
 /** Resolves after `ms`, or as soon as `signal` has aborted. */

@@ -1,6 +1,6 @@
 import type { ClientContext, Result } from 'ioredis';
 import { BEGIN_TURN, END_TURN, RATE, REMOVE, RENAME } from './redis-conversation-scripts.js';
-import { ABANDON, APPEND, APPEND_TERMINAL, HEARTBEAT, LAPSED, OPEN, SNAPSHOT, STOP } from './redis-event-log-scripts.js';
+import { ABANDON, APPEND, APPEND_TERMINAL, HEARTBEAT, LAPSED, LIVE, OPEN, SNAPSHOT, STOP } from './redis-event-log-scripts.js';
 
 /**
  * The stores' Lua scripts, as ioredis commands (the client's `scripts` option, which its
@@ -10,6 +10,7 @@ import { ABANDON, APPEND, APPEND_TERMINAL, HEARTBEAT, LAPSED, OPEN, SNAPSHOT, ST
  */
 export const REDIS_SCRIPTS = {
   streamOpen: { lua: OPEN },
+  streamLive: { lua: LIVE },
   streamAppend: { lua: APPEND },
   streamAppendTerminal: { lua: APPEND_TERMINAL },
   streamHeartbeat: { lua: HEARTBEAT },
@@ -35,6 +36,7 @@ declare module 'ioredis' {
   // The commands REDIS_SCRIPTS defines on every client createRedisClient makes.
   interface RedisCommander<Context> {
     streamOpen: ScriptCommand<Context>;
+    streamLive: ScriptCommand<Context>;
     streamAppend: ScriptCommand<Context>;
     streamAppendTerminal: ScriptCommand<Context>;
     streamHeartbeat: ScriptCommand<Context>;

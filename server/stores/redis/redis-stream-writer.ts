@@ -1,8 +1,8 @@
-import type { Redis } from 'ioredis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminal, type ErrorData, type StreamEventName } from '../../../protocol/index.js';
 import type { StoredEvent, StreamWriter } from '../event-log.js';
-import { callRedis } from './redis-client.js';
+import { LocalTap } from './local-tap.js';
+import { callRedis, type RedisClient } from './redis-client.js';
 import { ENDED_REPLY, type StreamKeys } from './redis-event-log-scripts.js';
 import { scriptArgs } from './redis-scripts.js';
 import { StoreUnavailableError, StreamEndedError } from '../store-errors.js';
@@ -17,6 +17,20 @@ export interface RedisWriterSettings {
   /** How long after opening a stream its appends are still retried while Redis does not answer. */
   retryForMs: number;
   onError: (err: unknown, message: string) => void;
+  /**
+   * On a Redis Cluster: the steps outside the stream's slot, which its scripts cannot take —
+   * keeping the request claim and the live set's entry while it runs, and letting them go once
+   * it is finished. Nothing on one Redis, where the scripts do them.
+   */
+  shared: SharedStreamSteps;
+}
+
+/** See {@link RedisWriterSettings.shared}. */
+export interface SharedStreamSteps {
+  /** The stream is running: renew its claim and its entry in the live set. */
+  renew(keys: StreamKeys, streamId: string): Promise<void>;
+  /** The stream is finished: its claim expires with it, and the sweep forgets it. */
+  finished(keys: StreamKeys, streamId: string): Promise<void>;
 }
 
 /** First and longest pause between two attempts of an append, in ms. */
@@ -30,6 +44,7 @@ const CLOSED_EARLY = 'The reply ended unexpectedly; send your message again.';
  * The producer's side of one stream in Redis. While open it refreshes the heartbeat key (readers
  * on any instance take its absence as this producer's death) and checks the stop flag on each
  * beat; a stop published through pub/sub reaches it sooner, via {@link RedisStreamWriter.requestStop}.
+ * Readers on this instance are handed each event from memory once Redis has it ({@link tap}).
  *
  * An append that Redis does not answer (down, or stalled) is retried until the stream's timeout;
  * each event has a fixed position, so a retry whose first attempt did land writes nothing twice.
@@ -39,6 +54,7 @@ const CLOSED_EARLY = 'The reply ended unexpectedly; send your message again.';
  */
 export class RedisStreamWriter implements StreamWriter {
   private readonly stop = new AbortController();
+  private readonly taps = new Set<LocalTap>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly retryUntil: number;
   private seq = 0;
@@ -51,7 +67,7 @@ export class RedisStreamWriter implements StreamWriter {
    * @param onClose Called once when the writer closes or is detached, to forget it.
    */
   constructor(
-    private readonly client: Redis,
+    private readonly client: RedisClient,
     private readonly keys: StreamKeys,
     private readonly streamId: string,
     private readonly conversationId: string,
@@ -73,6 +89,17 @@ export class RedisStreamWriter implements StreamWriter {
     return () => signal.removeEventListener('abort', listener);
   }
 
+  /**
+   * A queue of the events appended from now on, for a reader on this instance; closed (at once,
+   * if the writer is) when the writer stops writing.
+   */
+  tap(): LocalTap {
+    const tap = new LocalTap((closed) => this.taps.delete(closed));
+    if (this.closed) tap.close();
+    else this.taps.add(tap);
+    return tap;
+  }
+
   /** Calls the {@link onStop} listeners: a stop for this stream was published. */
   requestStop(): void {
     this.stop.abort();
@@ -81,17 +108,23 @@ export class RedisStreamWriter implements StreamWriter {
   async append(event: StreamEventName, data: string, retry?: AbortSignal): Promise<StoredEvent> {
     const seq = this.seq + 1;
     const { maxEvents, activeTtlS, retentionS } = this.settings;
+    const { all, appended } = this.keys;
     const terminal = isTerminal(event);
     await this.retrying(
       () =>
         terminal
-          ? this.client.streamAppendTerminal(...scriptArgs(this.keys.all, [this.streamId, maxEvents, seq, event, data, retentionS]))
-          : this.client.streamAppend(...scriptArgs(this.keys.all, [maxEvents, seq, event, data, activeTtlS])),
+          ? this.client.streamAppendTerminal(...scriptArgs(all, [this.streamId, maxEvents, seq, event, data, retentionS, appended]))
+          : this.client.streamAppend(...scriptArgs(all, [maxEvents, seq, event, data, activeTtlS, appended])),
       retry,
     );
     this.seq = seq;
-    if (terminal) this.ended = true;
-    return { seq, event, data };
+    const stored = { seq, event, data };
+    for (const tap of this.taps) tap.push(stored);
+    if (terminal) {
+      this.ended = true;
+      await this.settings.shared.finished(this.keys, this.streamId).catch((err: unknown) => this.settings.onError(err, 'releasing a finished stream failed'));
+    }
+    return stored;
   }
 
   /**
@@ -104,7 +137,8 @@ export class RedisStreamWriter implements StreamWriter {
     if (this.ended) return;
     const error: ErrorData = { error: CLOSED_EARLY, conversation_id: this.conversationId, status: 'error', retryable: false };
     const { retentionS, maxEvents } = this.settings;
-    await callRedis(this.client, () => this.client.streamAbandon(...scriptArgs(this.keys.all, [this.streamId, JSON.stringify(error), retentionS, maxEvents, '0'])));
+    await callRedis(this.client, () => this.client.streamAbandon(...scriptArgs(this.keys.all, [this.streamId, JSON.stringify(error), retentionS, maxEvents, '0', this.keys.appended])));
+    await this.settings.shared.finished(this.keys, this.streamId);
   }
 
   /**
@@ -115,6 +149,7 @@ export class RedisStreamWriter implements StreamWriter {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
+    for (const tap of [...this.taps]) tap.close();
     this.onClose();
   }
 
@@ -131,7 +166,10 @@ export class RedisStreamWriter implements StreamWriter {
         if (err instanceof Error && err.name === 'ReplyError' && err.message.startsWith(ENDED_REPLY)) throw new StreamEndedError({ cause: err });
         if (!(err instanceof StoreUnavailableError) || !retry || retry.aborted || Date.now() + pause > this.retryUntil) throw err;
         // Once per append: the outage itself is reported by the client.
-        if (pause === RETRY_FIRST_MS) this.settings.onError(err, 'a stream append failed; retrying until the stream times out');
+        if (pause === RETRY_FIRST_MS) {
+          this.settings.onError(err, 'a stream append failed; retrying until the stream times out');
+          for (const tap of [...this.taps]) tap.fail(err);
+        }
         await sleep(pause, undefined, { signal: retry }).catch(() => {
           // Aborted: no more tries; the failure is the store's, not the abort's.
           throw err;
@@ -146,7 +184,10 @@ export class RedisStreamWriter implements StreamWriter {
     this.beating = true;
     try {
       const { heartbeatTtlMs, activeTtlS } = this.settings;
-      const answer = await callRedis(this.client, () => this.client.streamHeartbeat(...scriptArgs(this.keys.all, [this.streamId, heartbeatTtlMs, activeTtlS])));
+      const [answer] = await Promise.all([
+        callRedis(this.client, () => this.client.streamHeartbeat(...scriptArgs(this.keys.all, [this.streamId, heartbeatTtlMs, activeTtlS]))),
+        this.settings.shared.renew(this.keys, this.streamId),
+      ]);
       // 1: a stop was asked for (and its message missed). -1: a reader or sweep already ended the
       // stream, taking this producer for dead; producing more would only fail.
       if (answer !== 0) this.stop.abort();

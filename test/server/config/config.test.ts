@@ -95,6 +95,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes a Redis Cluster by its nodes, with conversations in PostgreSQL, and WORKERS on it', () => {
+    const nodes = 'redis-a:7000, redis-b:7001';
+    const config = loadConfig({ REDIS_CLUSTER_NODES: nodes, DATABASE_URL: 'postgres://chat@db/chat', WORKERS: '2' });
+    expect(config.redis).toEqual({ clusterNodes: ['redis-a:7000', 'redis-b:7001'] });
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: 'redis-a' })).toThrow(/REDIS_CLUSTER_NODES must be a comma-separated list of host:port/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: nodes, REDIS_URL: 'redis://r' })).toThrow(/not both/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: nodes })).toThrow(/conversations are kept in PostgreSQL: set DATABASE_URL/);
+    expect(() => loadConfig({ WORKERS: 'auto' })).toThrow(/needs REDIS_URL/);
+  });
+
   it('sizes the body limit for MAX_MESSAGE_LENGTH characters however they are escaped', () => {
     const { maxBodyBytes } = loadConfig({ MAX_MESSAGE_LENGTH: '16384' });
     // `\uD83D\uDE00` for each of them: 12 bytes a character, the widest escape.

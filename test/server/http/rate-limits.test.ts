@@ -25,7 +25,7 @@ describe('RateLimit', () => {
 
   it('counts on in this process while Redis cannot be reached', async () => {
     // Nothing listens on port 1: every Redis command fails.
-    const client = createRedisClient('redis://127.0.0.1:1');
+    const client = createRedisClient({ url: 'redis://127.0.0.1:1' });
     try {
       const counts = new RateLimit({ limit: 2, prefix: 'rl:test', what: 'login attempts', counters: redisCounters(client) });
       await counts.hit('ip:a');

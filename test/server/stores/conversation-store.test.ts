@@ -90,7 +90,7 @@ function redisStores(url: () => string) {
   const clients: Redis[] = [];
   return {
     store(options: RedisConversationStoreOptions = {}) {
-      const client = createRedisClient(url());
+      const client = createRedisClient({ url: url() });
       clients.push(client);
       return new RedisConversationStore(client, { prefix, ...options });
     },

@@ -5,7 +5,8 @@ import { MemoryEventLog, type MemoryEventLogOptions } from '../../../server/stor
 import { StoreFullError } from '../../../server/stores/store-full-error.js';
 import { redisAvailability, startTestRedis, type TestRedis } from '../../support/redis-server.js';
 import { defineEventLogContract, newRecord, openWriter, readAll } from './event-log.contract.js';
-import { RedisHarness } from './redis-harness.js';
+import { canStartRedisCluster } from '../../support/redis-cluster.js';
+import { clusterHarness, RedisHarness } from './redis-harness.js';
 
 describe('MemoryEventLog', () => {
   const logs: EventLog[] = [];
@@ -100,6 +101,21 @@ describe.skipIf(!redisAvailability().available)('RedisEventLog', () => {
   afterEach(() => harness.cleanup());
   afterAll(() => redis.close());
 
-  // Two instances on two connections: every contract case is also a cross-instance case.
+  describe('read on another instance (woken through sharded pub/sub)', () => {
+    // Two instances on two connections: every contract case is also a cross-instance case.
+    defineEventLogContract(async (options) => ({ producer: harness.eventLog(options), other: harness.eventLog(options) }));
+  });
+
+  describe('read on the producing instance (served from memory)', () => {
+    defineEventLogContract(async (options) => {
+      const log = harness.eventLog(options);
+      return { producer: log, other: log };
+    });
+  });
+});
+
+describe.skipIf(!canStartRedisCluster())('RedisEventLog on a Redis Cluster of three masters', () => {
+  const harness = clusterHarness();
+
   defineEventLogContract(async (options) => ({ producer: harness.eventLog(options), other: harness.eventLog(options) }));
 });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { Redis } from 'ioredis';
-import { createRedisClient } from '../../../server/stores/redis/redis-client.js';
+import { createRedisClient, type RedisTarget } from '../../../server/stores/redis/redis-client.js';
+import { startTestRedisCluster, type TestRedisCluster } from '../../support/redis-cluster.js';
 import { RedisEventLog, type RedisEventLogOptions } from '../../../server/stores/redis/redis-event-log.js';
 
 /**
@@ -12,11 +14,17 @@ export class RedisHarness {
   private readonly clients: Redis[] = [];
   private readonly logs: RedisEventLog[] = [];
 
-  constructor(private readonly url: () => string) {}
+  /** @param url The server's URL, or a Redis Cluster's nodes. */
+  constructor(private readonly url: () => string | string[]) {}
+
+  private target(): RedisTarget {
+    const where = this.url();
+    return typeof where === 'string' ? { url: where } : { clusterNodes: where };
+  }
 
   /** A client on a connection of its own, as another API instance would have. */
   client(): Redis {
-    const client = createRedisClient(this.url());
+    const client = createRedisClient(this.target());
     this.clients.push(client);
     return client;
   }
@@ -33,4 +41,19 @@ export class RedisHarness {
     // disconnect, not quit: some tests leave a client facing a stopped server.
     for (const client of this.clients.splice(0)) client.disconnect();
   }
+}
+
+/**
+ * For a `describe` block: starts a three-master Redis Cluster before its tests and stops it
+ * after them, closing what each test made; returns the harness on it.
+ */
+export function clusterHarness(): RedisHarness {
+  let cluster: TestRedisCluster | undefined;
+  const harness = new RedisHarness(() => cluster?.nodes ?? []);
+  beforeAll(async () => {
+    cluster = await startTestRedisCluster();
+  });
+  afterEach(() => harness.cleanup());
+  afterAll(() => cluster?.close());
+  return harness;
 }

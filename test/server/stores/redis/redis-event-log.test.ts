@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../../../../server/stores/event-log.js';
-import { BlockingPool } from '../../../../server/stores/redis/redis-blocking-pool.js';
 import { callRedis } from '../../../../server/stores/redis/redis-client.js';
 import { RedisConversationStore } from '../../../../server/stores/redis/redis-conversation-store.js';
 import { streamKeysById } from '../../../../server/stores/redis/redis-event-log-scripts.js';
@@ -269,18 +268,6 @@ describe.skipIf(!redisAvailability().available || !canStartRedisServer())('Redis
     redis.thaw();
     await writer.append('end', '{}');
     expect((await readAll(harness.eventLog(FAST), record.streamId)).map((event) => event.event)).toEqual(['start', 'end']);
-  });
-
-  it('gives up opening a blocking connection to a frozen Redis, which accepts it but never answers', async () => {
-    const client = harness.client();
-    await eventually(() => client.ping());
-    const pool = new BlockingPool(client, { maxConnections: 2, maxIdle: 1 });
-    try {
-      redis.freeze();
-      await within(expect(pool.acquire()).rejects.toBeInstanceOf(StoreUnavailableError), 10_000, 'the connection kept waiting on the frozen Redis');
-    } finally {
-      pool.close();
-    }
   });
 
   it('retries an append Redis did not answer, and writes it once', async () => {
