@@ -37,6 +37,8 @@ export const ERROR_CODE = {
   messageTooLong: 'message_too_long',
   missingMessage: 'missing_message',
   messageNotFound: 'message_not_found',
+  noHostSessions: 'no_host_sessions',
+  noSession: 'no_session',
   notFound: 'not_found',
   notLastUserMessage: 'not_last_user_message',
   nothingToRegenerate: 'nothing_to_regenerate',

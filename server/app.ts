@@ -41,7 +41,7 @@ export function createApp(services: Services): Express {
     counters: services.rateLimitCounters,
     log: services.log,
   };
-  const auth = requireAuth(services.verifier);
+  const auth = requireAuth(services.verifier, services.authenticate);
   // Authentication before the body is read: an unauthenticated request costs no buffering.
   const streamChain = [sseCompression(), auth, json, chatRateLimit(services.messageLimit)];
   const onError = handleErrors((err) => services.log.error({ err }, 'unhandled error'));
@@ -61,11 +61,13 @@ export function createApp(services: Services): Express {
   api.use(cors);
   api.post('/auth/login', loginRateLimit(limits), json);
   api.post('/auth/guest', guestRateLimit(limits), json);
+  api.post('/auth/session', loginRateLimit(limits));
   api.use(
     authRoutes({
       users: services.users,
       issuer: services.issuer,
       verifier: services.verifier,
+      authenticate: services.authenticate,
       tokenTtlS: config.tokenTtlS,
       guestTokens: config.guestTokens,
       guestTokenTtlS: config.guestTokenTtlS,

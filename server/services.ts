@@ -3,6 +3,7 @@ import type { Agent } from './agents/agent.js';
 import { createOrchestrator } from './agents/create-orchestrator.js';
 import type { Orchestrator } from './agents/orchestrator.js';
 import { TokenIssuer } from './auth/token-issuer.js';
+import type { Authenticate } from './auth/require-auth.js';
 import { TokenVerifier } from './auth/token-verifier.js';
 import { UserStore } from './auth/user-store.js';
 import type { Config } from './config.js';
@@ -22,6 +23,8 @@ export interface Services {
   config: Config;
   log: Logger;
   users: UserStore | undefined;
+  /** The host app's sign-in, when the API is mounted in one (`createChatApi`); asked before tokens. */
+  authenticate: Authenticate | undefined;
   verifier: TokenVerifier;
   issuer: TokenIssuer | undefined;
   events: EventLog;
@@ -66,7 +69,7 @@ export interface Services {
 const READER_DRAIN_MS = 2000;
 
 /** Parts a caller (a test, or a later issue's wiring) may supply instead of the defaults. */
-export type ServiceOverrides = Partial<Pick<Services, 'log' | 'users' | 'events' | 'conversations' | 'metrics'>> & {
+export type ServiceOverrides = Partial<Pick<Services, 'log' | 'users' | 'events' | 'conversations' | 'metrics' | 'authenticate'>> & {
   /** The only agent, replacing those `AGENT` and `AGENTS` configure. */
   agent?: Agent;
 };
@@ -107,6 +110,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     config,
     log,
     users,
+    authenticate: overrides.authenticate,
     verifier: new TokenVerifier({ secret: config.jwtSecret, publicKey: config.jwtPublicKey, issuer: config.jwtIssuer, audience: config.jwtAudience, maxAgeS: config.jwtMaxAgeS }),
     issuer: config.jwtSecret ? new TokenIssuer({ secret: config.jwtSecret, issuer: config.jwtIssuer, audience: config.jwtAudience }) : undefined,
     events,

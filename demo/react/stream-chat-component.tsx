@@ -1,23 +1,7 @@
-import { createComponent, type EventName } from '@lit/react';
-import * as React from 'react';
-import { NgxChat, type NgxChatErrorEvent, type NgxChatMessageEvent, type NgxChatSendEvent, type NgxChatStatusEvent } from '../../widget/index.js';
-
-/**
- * `<ngx-chat>` as React sees it through `@lit/react`: properties set as properties (not
- * stringified attributes), and the element's events as `on…` props. The casts are how
- * `@lit/react` is told each event's class; the names are the element's documented events.
- */
-const NgxChatElement = createComponent({
-  tagName: 'ngx-chat',
-  elementClass: NgxChat,
-  react: React,
-  events: {
-    onMessage: 'ngx-chat-message' as EventName<NgxChatMessageEvent>,
-    onError: 'ngx-chat-error' as EventName<NgxChatErrorEvent>,
-    onStatus: 'ngx-chat-status' as EventName<NgxChatStatusEvent>,
-    onSend: 'ngx-chat-send' as EventName<NgxChatSendEvent>,
-  },
-});
+import type * as React from 'react';
+import type { NgxChatErrorEvent, NgxChatMessageEvent, NgxChatSendEvent, NgxChatStatusEvent } from '../../widget/index.js';
+// What `ngx-chat/react` exports: the element through `@lit/react`.
+import { NgxChatReact } from '../../widget/react.js';
 
 /** Props of {@link StreamChatComponent}. */
 export interface StreamChatComponentProps {
@@ -45,5 +29,5 @@ export interface StreamChatComponentProps {
 
 /** The `<ngx-chat>` widget as a React component, signed in with a token the app already holds. */
 export function StreamChatComponent({ apiUrl, authToken, ...rest }: StreamChatComponentProps): React.JSX.Element {
-  return <NgxChatElement apiUrl={apiUrl} token={authToken} {...rest} />;
+  return <NgxChatReact apiUrl={apiUrl} token={authToken} {...rest} />;
 }

@@ -3,6 +3,7 @@ import { Router, type Request } from 'express';
 import { HttpError } from '../http/errors.js';
 import { isJsonRequest } from '../http/json-body.js';
 import { byIp, type RateLimit } from '../http/rate-limits.js';
+import { sessionUser, type Authenticate } from '../auth/require-auth.js';
 import type { TokenIssuer } from '../auth/token-issuer.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { UserStore } from '../auth/user-store.js';
@@ -12,6 +13,8 @@ export interface AuthRoutesOptions {
   users: UserStore | undefined;
   issuer: TokenIssuer | undefined;
   verifier: TokenVerifier;
+  /** The host app's sign-in, when the API is mounted in one: enables `POST /auth/session`. */
+  authenticate: Authenticate | undefined;
   tokenTtlS: number;
   guestTokens: boolean;
   guestTokenTtlS: number;
@@ -24,8 +27,10 @@ export interface AuthRoutesOptions {
 const GUEST_PREFIX = 'guest:';
 
 /**
- * `POST /auth/login` (username and password → token) and `POST /auth/guest` (an anonymous
- * visitor's token, for widgets on public pages). Both sign HS256 tokens with `JWT_SECRET`.
+ * `POST /auth/login` (username and password → token), `POST /auth/guest` (an anonymous
+ * visitor's token, for widgets on public pages) and, mounted in a host app with its own sign-in,
+ * `POST /auth/session` (the session's user → token: the widget's `token-url`). All sign HS256
+ * tokens with `JWT_SECRET`.
  */
 export function authRoutes(options: AuthRoutesOptions): Router {
   const router = Router();
@@ -52,6 +57,14 @@ export function authRoutes(options: AuthRoutesOptions): Router {
     }
     // The address travels in the token, so the streams of all the guests of one client are counted together.
     res.set('Cache-Control', 'no-store').json(issuer.issue(sub, options.guestTokenTtlS, { net: address }));
+  });
+
+  router.post('/auth/session', async (req, res) => {
+    if (!options.authenticate) throw new HttpError(404, 'no_host_sessions', 'This API is not mounted in an app with sessions of its own (createChatApi with authenticate).');
+    const issuer = requireIssuer(options.issuer);
+    const user = await sessionUser(options.authenticate, req);
+    if (!user) throw new HttpError(401, 'no_session', 'Sign in to the site first: the request carries no session.');
+    res.set('Cache-Control', 'no-store').json(issuer.issue(user.sub, options.tokenTtlS));
   });
 
   return router;
