@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { TokenIssuer } from '../server/auth/token-issuer.js';
 import { DEV_JWT_SECRET } from '../server/config.js';
+import { startNginx } from './nginx-process.js';
 import { writeReport, type BenchResults } from './report.js';
-import { buildBenchServers, PINNED, ROOT, startBenchServer, startRedis, type ServerProcess } from './server-process.js';
+import { buildBenchServers, PINNED, pinned, ROOT, startBenchServer, startRedis, type ServerProcess } from './server-process.js';
 import { BROWSER_ENCODING, compressionCost, FULL, heldStreams, pacedReplies, QUICK, resumeLatency, shortReplies, warmUp, type Scale, type Target } from './workloads.js';
 
 /**
@@ -66,21 +67,29 @@ interface ServerSpec {
   ws?: boolean;
   /** Measured with a browser's encoding only: the baseline for that row. */
   compressedBaseline?: boolean;
+  /** Also measured with users arriving over 2 s and re-opening as soon as a reply ends. */
+  reopen?: boolean;
+  /** Measured on short replies only, its process tree unpinned (WORKERS uses both cores). */
+  allCores?: boolean;
+  /** Two instances of it, pinned to core 0 with nginx, behind nginx round-robin. */
+  nginxPair?: boolean;
 }
 
 /** Every server of the matrix, the baselines first. */
 const SERVERS: ServerSpec[] = [
   { name: 'node:http (bare)', script: 'node-http-server.ts' },
-  { name: 'Express + JWT (bare)', script: 'express-server.ts' },
+  { name: 'Express + JWT (bare)', script: 'express-server.ts', reopen: true },
   { name: 'Express + JWT + compression (bare)', script: 'express-server.ts', env: { BENCH_COMPRESSION: 'sse' }, compressedBaseline: true },
   { name: 'better-sse on Express', script: 'better-sse-server.ts' },
-  { name: 'ngx-chat API (memory)', script: 'api-server.ts', ours: true },
-  { name: 'ngx-chat API (Redis)', script: 'api-server.ts', ours: true, redis: true },
+  { name: 'ngx-chat API (memory)', script: 'api-server.ts', ours: true, reopen: true },
+  { name: 'ngx-chat API (Redis)', script: 'api-server.ts', ours: true, redis: true, reopen: true },
   { name: 'ngx-chat API (WebSocket)', script: 'api-server.ts', ws: true },
+  { name: 'ngx-chat API (Redis, WORKERS=2, both cores)', script: 'api-server.ts', redis: true, env: { WORKERS: '2' }, allCores: true },
+  { name: 'ngx-chat API (Redis, 2 instances behind nginx)', script: 'api-server.ts', redis: true, nginxPair: true },
 ];
 
 /** Every workload of the matrix that applies to `spec`, on the server `target` points at; adds its figures to `results`. */
-async function measureServer(spec: ServerSpec, target: Target, scale: Scale, results: BenchResults): Promise<void> {
+async function measureServer(spec: ServerSpec, target: Target, scale: Scale, results: BenchResults, across?: { startUrl: string; resumeUrl: string }): Promise<void> {
   if (spec.compressedBaseline) {
     await warmUp(target, scale);
     results.compressedBaseline = { name: spec.name, pacedBrowser: await pacedReplies(target, scale, BROWSER_ENCODING, 'paced replies, browser encoding') };
@@ -88,17 +97,49 @@ async function measureServer(spec: ServerSpec, target: Target, scale: Scale, res
   }
   const idleRssMiB = Math.round((target.server.rss?.() ?? NaN) / 1024 / 1024);
   const short = await shortReplies(target, scale, 'short replies');
+  if (spec.allCores) {
+    results.servers.push({ name: spec.name, idleRssMiB, short });
+    return;
+  }
   const paced = await pacedReplies(target, scale, 'identity', 'paced replies');
+  const pacedReopen = spec.reopen ? await pacedReplies(target, scale, 'identity', 'paced replies, re-opening', true) : undefined;
   const pacedBrowser = spec.ours ? await pacedReplies(target, scale, BROWSER_ENCODING, 'paced replies, browser encoding') : undefined;
-  const resume = spec.ours ? await resumeLatency(target, scale, 'resume') : undefined;
+  const resume = spec.ours || across ? await resumeLatency(target, scale, 'resume', across) : undefined;
+  if (across) {
+    results.servers.push({ name: spec.name, idleRssMiB, short, paced, resume });
+    return;
+  }
   // Held streams and compression restart the server, to count memory from a clean start.
   const held = await heldStreams(target, scale, 'identity', 'held streams');
-  const row: BenchResults['servers'][number] = { name: spec.name, idleRssMiB, short, paced, held, pacedBrowser, resume };
-  if (spec.ours && !spec.redis) {
+  const row: BenchResults['servers'][number] = { name: spec.name, idleRssMiB, short, paced, pacedReopen, held, pacedBrowser, resume };
+  if (spec.ours) {
     row.compression = [];
     for (const encoding of ['identity', 'gzip', 'br']) row.compression.push(await compressionCost(target, scale, encoding, `compression ${encoding}`));
   }
   results.servers.push(row);
+}
+
+/**
+ * The row of two instances behind nginx: both instances and nginx pinned to core 0, the load
+ * through nginx (round-robin), each resume started on one instance and resumed on the other.
+ */
+async function measureNginxPair(spec: ServerSpec, env: Record<string, string>, token: string, scale: Scale, results: BenchResults): Promise<void> {
+  const instances = [await startBenchServer(`${spec.name} A`, spec.script, env), await startBenchServer(`${spec.name} B`, spec.script, env)];
+  const nginx = await startNginx(
+    instances.map((instance) => new URL(instance.url).host),
+    { workerConnections: 4 * scale.pacedStreams + 1024, prefixCommand: pinned(0, []) },
+  );
+  try {
+    const server = {
+      url: nginx.url,
+      rss: () => instances.reduce((sum, instance) => sum + instance.rss(), 0),
+      cpuSeconds: () => instances.reduce((sum, instance) => sum + instance.cpuSeconds(), 0),
+    };
+    await measureServer(spec, { server, token }, scale, results, { startUrl: instances[0].url, resumeUrl: instances[1].url });
+  } finally {
+    await nginx.stop();
+    for (const instance of instances) await instance.stop();
+  }
 }
 
 async function benchMatrix(scale: Scale, quick: boolean): Promise<void> {
@@ -110,9 +151,18 @@ async function benchMatrix(scale: Scale, quick: boolean): Promise<void> {
     process.stderr.write(`${spec.name} (at ${Math.round((performance.now() - began) / 1000)} s)\n`);
     const redis = spec.redis ? await startRedis() : undefined;
     const env: Record<string, string> = { ...spec.env, ...(redis ? { REDIS_URL: redis.url } : {}) };
+    if (spec.nginxPair) {
+      try {
+        await measureNginxPair(spec, env, token, scale, results);
+      } finally {
+        await redis?.stop();
+      }
+      continue;
+    }
     let server: ServerProcess | undefined;
+    const pin = !spec.allCores;
     try {
-      server = await startBenchServer(spec.name, spec.script, env);
+      server = await startBenchServer(spec.name, spec.script, env, pin);
       const target: Target = {
         server,
         token,
@@ -120,7 +170,7 @@ async function benchMatrix(scale: Scale, quick: boolean): Promise<void> {
         restart: async () => {
           await server?.stop();
           server = undefined;
-          server = await startBenchServer(spec.name, spec.script, env);
+          server = await startBenchServer(spec.name, spec.script, env, pin);
           target.server = server;
         },
       };

@@ -16,8 +16,12 @@ export interface BenchResults {
     name: string;
     idleRssMiB: number;
     short: Result<typeof shortReplies>;
-    paced: Result<typeof pacedReplies>;
-    held: Result<typeof heldStreams>;
+    /** Absent on a row measured on short replies only. */
+    paced?: Result<typeof pacedReplies>;
+    /** Users arriving over 2 s, re-opening as soon as a reply ends. */
+    pacedReopen?: Result<typeof pacedReplies>;
+    /** Absent on the rows measured without it (WORKERS, the nginx pair). */
+    held?: Result<typeof heldStreams>;
     pacedBrowser?: Result<typeof pacedReplies>;
     resume?: Result<typeof resumeLatency>;
     compression?: Result<typeof compressionCost>[];
@@ -28,6 +32,9 @@ export interface BenchResults {
 
 const BASELINE = 'node:http (bare)';
 const EXPRESS = 'Express + JWT (bare)';
+const MEMORY = 'ngx-chat API (memory)';
+const REDIS = 'ngx-chat API (Redis)';
+const WORKERS = 'ngx-chat API (Redis, WORKERS=2, both cores)';
 
 const ms = (summary: Summary | undefined) => (summary ? `${summary.p50.toFixed(1)} / ${summary.p99.toFixed(1)}` : '—');
 
@@ -43,10 +50,11 @@ interface TargetCheck {
 }
 
 function checkTargets(results: BenchResults): TargetCheck[] {
-  const ours = results.servers.find((row) => row.name === 'ngx-chat API (memory)');
-  const redis = results.servers.find((row) => row.name === 'ngx-chat API (Redis)');
+  const ours = results.servers.find((row) => row.name === MEMORY);
+  const redis = results.servers.find((row) => row.name === REDIS);
+  const workers = results.servers.find((row) => row.name === WORKERS);
   const express = results.servers.find((row) => row.name === EXPRESS);
-  if (!ours) return [];
+  if (!ours?.paced || !ours.held) return [];
   const checks: TargetCheck[] = [];
   const add = (target: string, value: number | undefined, bound: number, unit: string, atMost: boolean) => {
     if (value === undefined || Number.isNaN(value)) return;
@@ -69,6 +77,18 @@ function checkTargets(results: BenchResults): TargetCheck[] {
   }
   add('resume from memory: first replayed event p99 ≤ 20 ms', ours.resume?.firstReplayedMs.p99, 20, 'ms', true);
   add('resume from Redis: first replayed event p99 ≤ 50 ms', redis?.resume?.firstReplayedMs.p99, 50, 'ms', true);
+  // Issue 20: scale-out at memory speed.
+  if (express?.paced) add('memory: server CPU per paced event ≤ 1.25× bare Express', ours.paced.serverCpuUsPerEvent / express.paced.serverCpuUsPerEvent, 1.25, '×', true);
+  add('memory, arrivals over 2 s re-opening: TTFB p99 ≤ 30 ms', ours.pacedReopen?.ttfbMs.p99, 30, 'ms', true);
+  add('memory, arrivals over 2 s re-opening: added gap p99 ≤ 15 ms', ours.pacedReopen?.addedGapMs.p99, 15, 'ms', true);
+  if (redis) {
+    add('Redis: short replies ≥ 0.6× memory', redis.short.streamsPerSecond / ours.short.streamsPerSecond, 0.6, '×', false);
+    if (redis.paced) add('Redis: 1,000 paced replies, all finished', redis.paced.finished, redis.paced.streams, 'replies', false);
+    add('Redis: paced TTFB p99 ≤ 100 ms', redis.paced?.ttfbMs.p99, 100, 'ms', true);
+    add('Redis: paced added gap p99 ≤ 40 ms', redis.paced?.addedGapMs.p99, 40, 'ms', true);
+    add('Redis: held streams ≥ 5,000', redis.held?.maxCleanStreams, 5000, 'streams', false);
+  }
+  if (workers && redis) add('WORKERS=2: short replies ≥ 1.6× one worker (Redis)', workers.short.streamsPerSecond / redis.short.streamsPerSecond, 1.6, '×', false);
   return checks;
 }
 
@@ -79,13 +99,28 @@ export function renderTables(results: BenchResults): string {
   lines.push('| server | short replies (streams/s) | ratio | TTFB p50 / p99 (ms) | server CPU per short reply (µs) | ratio | paced: TTFB p50 / p99 (ms) | paced: added gap p50 / p99 (ms) | paced: server CPU per event (µs) | ratio | held streams (clean) | ratio | RSS per held stream (KiB) | first step not clean | errors | load generator CPU |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
   for (const row of results.servers) {
-    const heldTop = row.held.steps.filter(isClean).at(-1);
-    const errors = row.short.errors + row.paced.errors;
-    const failed = row.held.steps.find((step) => !isClean(step));
-    const notClean = failed ? `${failed.streams}: ${failed.errors} errors, ${failed.listenOverflows} accept-queue overflows` : 'none';
+    const { paced, held } = row;
+    const heldTop = held?.steps.filter(isClean).at(-1);
+    const errors = row.short.errors + (paced?.errors ?? 0);
+    const failed = held?.steps.find((step) => !isClean(step));
+    const notClean = !held ? '—' : failed ? `${failed.streams}: ${failed.errors} errors, ${failed.listenOverflows} accept-queue overflows` : 'none';
+    const pacedCells = paced
+      ? `${ms(paced.ttfbMs)} | ${ms(paced.addedGapMs)} | ${paced.serverCpuUsPerEvent} | ${ratio(paced.serverCpuUsPerEvent, base?.paced?.serverCpuUsPerEvent)}`
+      : '— | — | — | —';
+    const heldCells = held ? `${held.maxCleanStreams} | ${ratio(held.maxCleanStreams, base?.held?.maxCleanStreams)} | ${heldTop?.rssPerStreamKiB ?? '—'}` : '— | — | —';
     lines.push(
-      `| ${row.name} | ${row.short.streamsPerSecond} | ${ratio(row.short.streamsPerSecond, base?.short.streamsPerSecond)} | ${ms(row.short.ttfbMs)} | ${row.short.serverCpuUsPerStream} | ${ratio(row.short.serverCpuUsPerStream, base?.short.serverCpuUsPerStream)} | ${ms(row.paced.ttfbMs)} | ${ms(row.paced.addedGapMs)} | ${row.paced.serverCpuUsPerEvent} | ${ratio(row.paced.serverCpuUsPerEvent, base?.paced.serverCpuUsPerEvent)} | ${row.held.maxCleanStreams} | ${ratio(row.held.maxCleanStreams, base?.held.maxCleanStreams)} | ${heldTop?.rssPerStreamKiB ?? '—'} | ${notClean} | ${errors} | ${row.short.generatorCpu} |`,
+      `| ${row.name} | ${row.short.streamsPerSecond} | ${ratio(row.short.streamsPerSecond, base?.short.streamsPerSecond)} | ${ms(row.short.ttfbMs)} | ${row.short.serverCpuUsPerStream} | ${ratio(row.short.serverCpuUsPerStream, base?.short.serverCpuUsPerStream)} | ${pacedCells} | ${heldCells} | ${notClean} | ${errors} | ${row.short.generatorCpu} |`,
     );
+  }
+  const pacedRows = results.servers.flatMap((row) => [
+    ...(row.paced ? [{ name: row.name, arrivals: 'over 1 s, once', paced: row.paced }] : []),
+    ...(row.pacedReopen ? [{ name: row.name, arrivals: 'over 2 s, re-opening', paced: row.pacedReopen }] : []),
+  ]);
+  if (pacedRows.length > 0) {
+    lines.push('', '| server | paced users arriving | replies finished / started | TTFB p50 / p99 (ms) | added gap p50 / p99 (ms) | server CPU per event (µs) | load generator CPU |', '| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const { name, arrivals, paced } of pacedRows) {
+      lines.push(`| ${name} | ${arrivals} | ${paced.finished} / ${paced.started} | ${ms(paced.ttfbMs)} | ${ms(paced.addedGapMs)} | ${paced.serverCpuUsPerEvent} | ${paced.generatorCpu} |`);
+    }
   }
   const extra = results.servers.filter((row) => row.pacedBrowser || row.resume);
   if (extra.length > 0) {
@@ -137,7 +172,8 @@ export function writeReport(results: BenchResults): void {
     '',
     `- Run: ${results.startedAt}, Node ${results.node}, ${cpus().length} × ${cpu}.`,
     `- Each server runs as its own process${results.pinned ? ' pinned to core 0 (`taskset -c 0`)' : ''}; the load generator runs in the benchmark process${results.pinned ? ' pinned to core 1' : ''}.`,
-    '- Workloads: (a) short replies, 10 unpaced chunks, 10 s at 50 concurrent; (b) 1,000 concurrent replies of 100 chunks 50 ms apart, started at a steady rate over 1 s, without compression and with a browser\'s `Accept-Encoding` (the latter also on bare Express with the API\'s compression middleware, after 500 short streams of warm-up); (c) held streams at 10 events/s, stepping 1,000 → 10,000 on a freshly started server until a step has errors or accept-queue overflows; (d) identity, gzip and br: wire bytes per chunk on 100-chunk replies with chunks 2 ms apart (each event compressed and flushed on its own, as tokens from a model are), and RSS per stream holding 2,500 on a freshly started server; (e) resume with `Last-Event-ID` to the first replayed event.',
+    '- Workloads: (a) short replies, 10 unpaced chunks, 10 s at 50 concurrent; (b) 1,000 concurrent replies of 100 chunks 50 ms apart, started at a steady rate over 1 s, without compression and with a browser\'s `Accept-Encoding` (the latter also on bare Express with the API\'s compression middleware, after 500 short streams of warm-up); (c) held streams at 10 events/s, stepping 1,000 → 10,000 on a freshly started server until a step has errors or accept-queue overflows; (d) identity, gzip and br: wire bytes per chunk on 100-chunk replies with chunks 2 ms apart (each event compressed and flushed on its own, as tokens from a model are), and RSS per stream holding 2,500 on a freshly started server; (e) resume with `Last-Event-ID` to the first replayed event; (f) for bare Express and the API in memory and Redis, the paced replies again with the 1,000 users arriving over 2 s and each re-opening a reply as soon as one ends, for 12 s.',
+    '- Scale-out rows: the API with Redis and `WORKERS=2` (short replies only; its primary and workers unpinned, on both cores, so the load generator shares them: see its CPU), and two API instances on one Redis behind nginx round-robin (both instances and nginx pinned to core 0; short and paced replies through nginx; each resume started on one instance and resumed on the other).',
     '- Ratios are to the bare `node:http` server measured in the same run. Times are milliseconds, p50 / p99. Server CPU is user + system time of the server process (all its threads) over the workload, per reply or per event received.',
     '',
     tables,

@@ -35,6 +35,25 @@ export function rssOf(pid: number): number {
 
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
 
+/** The pids of `pid`'s children, from /proc. */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** CPU time of `pid` and its children now alive (the workers of `WORKERS`), in seconds. */
+export function treeCpuSecondsOf(pid: number): number {
+  return [pid, ...childrenOf(pid)].reduce((sum, each) => sum + cpuSecondsOf(each), 0);
+}
+
+/** Resident memory of `pid` and its children now alive, in bytes. */
+function treeRssOf(pid: number): number {
+  return [pid, ...childrenOf(pid)].reduce((sum, each) => sum + rssOf(each), 0);
+}
+
 /** A process's user + system CPU time from /proc, in seconds. */
 export function cpuSecondsOf(pid: number): number {
   // Fields after the parenthesised command name (which may itself hold ") "); utime and stime are
@@ -80,9 +99,14 @@ export function buildBenchServers(scripts: string[]): void {
   });
 }
 
-/** Starts the bundle of `bench/servers/<script>` built by {@link buildBenchServers} and waits for its `listening <port>` line. */
-export function startBenchServer(name: string, script: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const [command, ...args] = pinned(0, [process.execPath, `dist/bench-${script.replace(/\.ts$/, '.mjs')}`]);
+/**
+ * Starts the bundle of `bench/servers/<script>` built by {@link buildBenchServers} and waits for
+ * its `listening <port>` line; pinned to core 0 unless `pin` is false (then its CPU and memory
+ * are its process tree's: the workers of `WORKERS`).
+ */
+export function startBenchServer(name: string, script: string, env: Record<string, string> = {}, pin = true): Promise<ServerProcess> {
+  const command0 = [process.execPath, `dist/bench-${script.replace(/\.ts$/, '.mjs')}`];
+  const [command, ...args] = pin ? pinned(0, command0) : command0;
   const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -99,8 +123,8 @@ export function startBenchServer(name: string, script: string, env: Record<strin
         name,
         url: `http://127.0.0.1:${match[1]}`,
         pid: child.pid!,
-        rss: () => rssOf(child.pid!),
-        cpuSeconds: () => cpuSecondsOf(child.pid!),
+        rss: () => (pin ? rssOf(child.pid!) : treeRssOf(child.pid!)),
+        cpuSeconds: () => (pin ? cpuSecondsOf(child.pid!) : treeCpuSecondsOf(child.pid!)),
         stop: async () => {
           child.kill('SIGTERM');
           await waitForExit(child);

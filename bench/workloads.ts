@@ -14,6 +14,10 @@ export interface Scale {
   pacedIntervalMs: number;
   /** The paced streams start at a steady rate over this long (ms), not in one burst. */
   pacedRampMs: number;
+  /** The re-opening variant: users arrive over this long (ms)… */
+  reopenRampMs: number;
+  /** …and each opens a new reply as soon as one ends, until this long has passed (ms). */
+  reopenDurationMs: number;
   /** Short streams run on a freshly started server before its idle RSS is read. */
   warmupStreams: number;
   heldSteps: number[];
@@ -29,6 +33,8 @@ export const FULL: Scale = {
   pacedChunks: 100,
   pacedIntervalMs: 50,
   pacedRampMs: 1000,
+  reopenRampMs: 2000,
+  reopenDurationMs: 12_000,
   warmupStreams: 500,
   heldSteps: [1000, 2500, 5000, 7500, 10_000],
   heldMs: 2000,
@@ -43,6 +49,8 @@ export const QUICK: Scale = {
   pacedChunks: 10,
   pacedIntervalMs: 50,
   pacedRampMs: 100,
+  reopenRampMs: 200,
+  reopenDurationMs: 1500,
   warmupStreams: 20,
   heldSteps: [50, 100],
   heldMs: 500,
@@ -112,16 +120,18 @@ export async function shortReplies(target: Target, scale: Scale, label: string) 
  * (b) Many concurrent paced replies: time to first byte and the latency added to each gap. The
  * streams start at a steady rate over `pacedRampMs` (each lasts 100 × 50 ms, so all are open
  * together after the ramp): a thousand connects in the same millisecond would time the load
- * generator's own burst, not the server.
+ * generator's own burst, not the server. With `reopen`, the users arrive over `reopenRampMs` and
+ * each opens its next reply as soon as one ends, for `reopenDurationMs`: arrivals and departures
+ * overlap, as on a busy site.
  */
-export async function pacedReplies(target: Target, scale: Scale, acceptEncoding: string, label: string) {
+export async function pacedReplies(target: Target, scale: Scale, acceptEncoding: string, label: string, reopen = false) {
   const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
+  const arrivals = reopen ? { rampMs: scale.reopenRampMs, durationMs: scale.reopenDurationMs } : { rampMs: scale.pacedRampMs, count: scale.pacedStreams };
   const { result, serverCpuUsPerEvent } = await withServerCpu(target, () =>
     runLoad({
       label,
       concurrency: scale.pacedStreams,
-      count: scale.pacedStreams,
-      rampMs: scale.pacedRampMs,
+      ...arrivals,
       open: () => open(target, streamTarget(target, agent, scale.pacedChunks, scale.pacedIntervalMs, acceptEncoding)),
     }),
   );
@@ -129,6 +139,9 @@ export async function pacedReplies(target: Target, scale: Scale, acceptEncoding:
   const ok = result.samples.filter((sample) => sample.ok);
   return {
     streams: scale.pacedStreams,
+    /** Replies started, and finished with all their events, over the workload. */
+    started: result.samples.length,
+    finished: ok.length,
     serverCpuUsPerEvent,
     encoding: ok[0]?.encoding ?? 'none',
     ttfbMs: summarize(ok.map((sample) => sample.ttfbMs)),
@@ -253,17 +266,26 @@ export async function compressionCost(target: Target, scale: Scale, acceptEncodi
   };
 }
 
-/** (e) Resume: from a reconnect with Last-Event-ID to the first replayed event. */
-export async function resumeLatency(target: Target, scale: Scale, label: string): Promise<{ firstReplayedMs: Summary; errors: number; firstError?: string }> {
+/**
+ * (e) Resume: from a reconnect with Last-Event-ID to the first replayed event. `across` starts
+ * each stream on one instance and resumes it on another.
+ */
+export async function resumeLatency(
+  target: Target,
+  scale: Scale,
+  label: string,
+  across?: { startUrl: string; resumeUrl: string },
+): Promise<{ firstReplayedMs: Summary; errors: number; firstError?: string }> {
   const agent = new Agent({ keepAlive: true, maxSockets: 10 });
+  const stream = streamTarget(target, agent, 20, 0, 'identity');
   const result = await runLoad({
     label,
     concurrency: 10,
     count: scale.resumeCount,
     open: async () => {
-      const original = await openStream(streamTarget(target, agent, 20, 0, 'identity'));
+      const original = await openStream({ ...stream, url: across?.startUrl ?? stream.url });
       if (!original.ok || !original.firstId) return original;
-      return openStream({ ...streamTarget(target, agent, 20, 0, 'identity'), lastEventId: original.firstId });
+      return openStream({ ...stream, url: across?.resumeUrl ?? stream.url, lastEventId: original.firstId });
     },
   });
   agent.destroy();

@@ -1,4 +1,6 @@
+import cluster from 'node:cluster';
 import type { Agent, AgentInput } from '../../server/agents/agent.js';
+import { runWorkers } from '../../server/ops/workers.js';
 import { loadConfig } from '../../server/config.js';
 import { startApi } from '../../server/start-api.js';
 import { turnOffPretenuring } from '../../server/ops/v8-tuning.js';
@@ -36,6 +38,13 @@ const config = loadConfig({
   ...process.env,
   PORT: process.env.PORT ?? '0',
 });
-// The production server exactly (its timeouts included), with the bench's agent.
-const api = await startApi(config, { overrides: { agent: new BenchAgent() }, backlog: BENCH_BACKLOG });
-announceListening(api.server);
+if (config.workers > 1 && cluster.isPrimary) {
+  // WORKERS: the primary forks the workers as server/main.ts does, and says the port they share.
+  cluster.once('listening', (_worker, address) => process.stdout.write(`listening ${address.port}\n`));
+  runWorkers(config.workers);
+} else {
+  // The production server exactly (its timeouts included), with the bench's agent.
+  const api = await startApi(config, { overrides: { agent: new BenchAgent() }, backlog: BENCH_BACKLOG });
+  if (cluster.isWorker) api.server.keepAliveTimeout = 60_000;
+  else announceListening(api.server);
+}

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasNginx, startNginx, type RunningNginx } from '../support/nginx.js';
+import { hasNginx, startNginx, type RunningNginx } from '../../bench/nginx-process.js';
 import { postChat, readAllEvents, sseEvents } from '../support/sse.js';
 import { startTestApi, type TestApi } from '../support/test-api.js';
 import { ScriptedAgent } from '../support/test-agents.js';

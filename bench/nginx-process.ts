@@ -2,10 +2,10 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../bench/server-process.js';
+import { freePort } from './server-process.js';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((path) => existsSync(path));
-const CONFIG = new URL('../../deploy/nginx.conf', import.meta.url).pathname;
+const CONFIG = new URL('../deploy/nginx.conf', import.meta.url).pathname;
 
 /** Whether Debian's nginx is on this machine. */
 export const hasNginx = NGINX !== undefined;
@@ -16,21 +16,34 @@ export interface RunningNginx {
   stop(): Promise<void>;
 }
 
-/** Starts nginx in the foreground with deploy/nginx.conf, in a scratch prefix directory. */
-export async function startNginx(upstreams: string[]): Promise<RunningNginx> {
+/** Options for {@link startNginx}. */
+export interface NginxOptions {
+  /** Connections its one worker may hold, both sides counted. Defaults to 1024. */
+  workerConnections?: number;
+  /** Runs it as `command` prefixed, e.g. `taskset -c 0`. Defaults to none. */
+  prefixCommand?: string[];
+}
+
+/**
+ * Starts nginx in the foreground with deploy/nginx.conf, in a scratch prefix directory: for the
+ * tests (test/server/nginx.test.ts) and the benchmark's row of two instances behind it.
+ */
+export async function startNginx(upstreams: string[], options: NginxOptions = {}): Promise<RunningNginx> {
   if (!NGINX) throw new Error('nginx is not installed (apt-get install nginx-light)');
   const port = await freePort();
   const prefix = mkdtempSync(join(tmpdir(), 'ngx-chat-nginx-'));
   const site = readFileSync(CONFIG, 'utf8')
     .replaceAll('__LISTEN__', `127.0.0.1:${port}`)
-    .replaceAll('__UPSTREAMS__', upstreams.map((upstream) => `server ${upstream};`).join('\n    '));
+    // One line: the placeholder also stands in the file's header comment.
+    .replaceAll('__UPSTREAMS__', upstreams.map((upstream) => `server ${upstream};`).join(' '));
   writeFileSync(
     join(prefix, 'nginx.conf'),
-    `daemon off;\nworker_processes 1;\npid ${prefix}/nginx.pid;\nerror_log ${prefix}/error.log warn;\nevents { worker_connections 1024; }\nhttp {\n  access_log off;\n  client_body_temp_path ${prefix}/body;\n  proxy_temp_path ${prefix}/proxy;\n${site}\n}\n`,
+    `daemon off;\nworker_processes 1;\npid ${prefix}/nginx.pid;\nerror_log ${prefix}/error.log warn;\nevents { worker_connections ${options.workerConnections ?? 1024}; }\nhttp {\n  access_log off;\n  client_body_temp_path ${prefix}/body;\n  proxy_temp_path ${prefix}/proxy;\n${site}\n}\n`,
   );
   const check = spawnSync(NGINX, ['-t', '-p', prefix, '-c', join(prefix, 'nginx.conf')], { encoding: 'utf8' });
   if (check.status !== 0) throw new Error(`nginx -t failed: ${check.stderr}`);
-  const child: ChildProcess = spawn(NGINX, ['-p', prefix, '-c', join(prefix, 'nginx.conf')], { stdio: 'ignore' });
+  const [command, ...args] = [...(options.prefixCommand ?? []), NGINX, '-p', prefix, '-c', join(prefix, 'nginx.conf')];
+  const child: ChildProcess = spawn(command, args, { stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i += 1) {
     if (await fetch(`${url}/healthz`).then((res) => res.ok, () => false)) break;
