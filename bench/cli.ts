@@ -3,7 +3,7 @@ import { TokenIssuer } from '../server/auth/token-issuer.js';
 import { DEV_JWT_SECRET } from '../server/config.js';
 import { startNginx } from './nginx-process.js';
 import { writeReport, type BenchResults } from './report.js';
-import { buildBenchServers, PINNED, pinned, ROOT, startBenchServer, startRedis, type ServerProcess } from './server-process.js';
+import { ALL_CORES, buildBenchServers, PINNED, pinned, ROOT, startBenchServer, startRedis, type ServerProcess } from './server-process.js';
 import { BROWSER_ENCODING, compressionCost, FULL, heldStreams, pacedReplies, QUICK, resumeLatency, shortReplies, warmUp, type Scale, type Target } from './workloads.js';
 
 /**
@@ -160,9 +160,9 @@ async function benchMatrix(scale: Scale, quick: boolean): Promise<void> {
       continue;
     }
     let server: ServerProcess | undefined;
-    const pin = !spec.allCores;
+    const cores = spec.allCores ? ALL_CORES : 0;
     try {
-      server = await startBenchServer(spec.name, spec.script, env, pin);
+      server = await startBenchServer(spec.name, spec.script, env, cores);
       const target: Target = {
         server,
         token,
@@ -170,7 +170,7 @@ async function benchMatrix(scale: Scale, quick: boolean): Promise<void> {
         restart: async () => {
           await server?.stop();
           server = undefined;
-          server = await startBenchServer(spec.name, spec.script, env, pin);
+          server = await startBenchServer(spec.name, spec.script, env, cores);
           target.server = server;
         },
       };

@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { buildSync } from 'esbuild';
 import { SERVER_BUNDLE } from '../scripts/build-server.js';
 
@@ -19,10 +20,16 @@ export interface ServerProcess {
 const ROOT = new URL('..', import.meta.url).pathname;
 const HAS_TASKSET = spawnSync('taskset', ['--version']).status === 0;
 
-/** `taskset -c <core>` in front of a command where taskset exists. */
-export function pinned(core: number, command: string[]): string[] {
-  return HAS_TASKSET ? ['taskset', '-c', String(core), ...command] : command;
+/** `taskset -c <cores>` in front of a command where taskset exists. */
+export function pinned(cores: number | string, command: string[]): string[] {
+  return HAS_TASKSET ? ['taskset', '-c', String(cores), ...command] : command;
 }
+
+/**
+ * Every core, for a server that is not to be pinned: a child inherits the benchmark's own
+ * affinity (core 1, from scripts/bench.mjs), so leaving it alone would pin it there.
+ */
+export const ALL_CORES = `0-${availableParallelism() - 1}`;
 
 /** Whether processes are pinned to cores in this run. */
 export const PINNED = HAS_TASKSET;
@@ -45,7 +52,7 @@ function childrenOf(pid: number): number[] {
 }
 
 /** CPU time of `pid` and its children now alive (the workers of `WORKERS`), in seconds. */
-export function treeCpuSecondsOf(pid: number): number {
+function treeCpuSecondsOf(pid: number): number {
   return [pid, ...childrenOf(pid)].reduce((sum, each) => sum + cpuSecondsOf(each), 0);
 }
 
@@ -100,13 +107,12 @@ export function buildBenchServers(scripts: string[]): void {
 }
 
 /**
- * Starts the bundle of `bench/servers/<script>` built by {@link buildBenchServers} and waits for
- * its `listening <port>` line; pinned to core 0 unless `pin` is false (then its CPU and memory
- * are its process tree's: the workers of `WORKERS`).
+ * Starts the bundle of `bench/servers/<script>` built by {@link buildBenchServers} on `cores`
+ * (core 0 unless told; {@link ALL_CORES} to unpin it) and waits for its `listening <port>` line.
+ * Its CPU and memory are its process tree's: the primary and workers of `WORKERS`.
  */
-export function startBenchServer(name: string, script: string, env: Record<string, string> = {}, pin = true): Promise<ServerProcess> {
-  const command0 = [process.execPath, `dist/bench-${script.replace(/\.ts$/, '.mjs')}`];
-  const [command, ...args] = pin ? pinned(0, command0) : command0;
+export function startBenchServer(name: string, script: string, env: Record<string, string> = {}, cores: number | string = 0): Promise<ServerProcess> {
+  const [command, ...args] = pinned(cores, [process.execPath, `dist/bench-${script.replace(/\.ts$/, '.mjs')}`]);
   const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let out = '';
@@ -123,8 +129,8 @@ export function startBenchServer(name: string, script: string, env: Record<strin
         name,
         url: `http://127.0.0.1:${match[1]}`,
         pid: child.pid!,
-        rss: () => (pin ? rssOf(child.pid!) : treeRssOf(child.pid!)),
-        cpuSeconds: () => (pin ? cpuSecondsOf(child.pid!) : treeCpuSecondsOf(child.pid!)),
+        rss: () => treeRssOf(child.pid!),
+        cpuSeconds: () => treeCpuSecondsOf(child.pid!),
         stop: async () => {
           child.kill('SIGTERM');
           await waitForExit(child);

@@ -6,6 +6,7 @@ import { canStartRedisCluster } from '../../../support/redis-cluster.js';
 import { newRecord, openWriter, readAll } from '../event-log.contract.js';
 import { eventually, within } from '../eventually.js';
 import { clusterHarness } from '../redis-harness.js';
+import { expectReaderWokenByNotice } from './woken-by-notice.js';
 
 /** Short heartbeats, so a dead producer is noticed in well under a second. */
 const FAST = { heartbeatIntervalMs: 100, heartbeatTtlMs: 500 };
@@ -32,6 +33,8 @@ describe.skipIf(!canStartRedisCluster())('RedisEventLog on a Redis Cluster: the 
     }
     expect(slots.size).toBeGreaterThan(1);
   });
+
+  it('wakes a reader on another instance with the append’s notice, on the stream’s shard', () => expectReaderWokenByNotice(harness));
 
   it('ends a dead producer’s stream for a reader elsewhere, and the sweep forgets it', async () => {
     const producerClient = harness.client();

@@ -9,6 +9,7 @@ import { canStartRedisServer, redisAvailability, startTestRedis, type TestRedis 
 import { followStepwise, newRecord, openWriter, readAll } from '../event-log.contract.js';
 import { eventually, within } from '../eventually.js';
 import { RedisHarness } from '../redis-harness.js';
+import { expectReaderWokenByNotice } from './woken-by-notice.js';
 
 /** Short heartbeats, so a dead producer is noticed in well under a second. */
 const FAST = { heartbeatIntervalMs: 100, heartbeatTtlMs: 500 };
@@ -170,6 +171,8 @@ describe.skipIf(!redisAvailability().available)('RedisEventLog across instances'
     await writer.close();
     expect(await readAll(other, record.streamId)).toEqual(events);
   });
+
+  it('wakes a reader on another instance with the append’s notice, long before its fallback look', () => expectReaderWokenByNotice(harness));
 
   it('delivers a stop through pub/sub, long before the heartbeat would check the flag', async () => {
     const producer = harness.eventLog({ heartbeatIntervalMs: 30_000, heartbeatTtlMs: 60_000 });
