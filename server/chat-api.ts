@@ -2,21 +2,13 @@ import type { Express } from 'express';
 import { createApp } from './app.js';
 import type { Authenticate } from './auth/require-auth.js';
 import { loadConfig, type Config } from './config.js';
-import { VARIABLES, type VariableValues } from './config/variables.js';
+import { settingsAsEnv, type ChatApiSettings } from './config/settings-as-env.js';
 import { createServices, type Services } from './services.js';
 
 export type { Authenticate, SessionUser } from './auth/require-auth.js';
 export { ConfigError } from './config.js';
 
-/** A setting's value: as its environment variable would spell it, or as a number, a flag or a list. */
-export type ChatApiSetting = string | number | boolean | readonly string[];
-
-/**
- * The settings of {@link createChatApi}: one per environment variable of the standalone API, named
- * in camelCase (`JWT_SECRET` → `jwtSecret`, `REDIS_URL` → `redisUrl`, `ALLOWED_ORIGINS` →
- * `allowedOrigins`), validated the same way and with the same defaults (README, Configuration).
- */
-export type ChatApiSettings = { [K in keyof VariableValues]?: ChatApiSetting };
+export type { ChatApiSetting, ChatApiSettings } from './config/settings-as-env.js';
 
 /** Options of {@link createChatApi}. */
 export interface ChatApiOptions extends ChatApiSettings {
@@ -54,17 +46,4 @@ export async function createChatApi(options: ChatApiOptions = {}): Promise<ChatA
   const config = loadConfig(settingsAsEnv(settings));
   const services: Services = await createServices(config, { authenticate });
   return { router: createApp(services), config, close: () => services.close() };
-}
-
-/** The settings as the environment variables they mirror, for the one validation both share. */
-function settingsAsEnv(settings: ChatApiSettings): Record<string, string> {
-  // Production is the host process's: its unsafe defaults are refused there as in the standalone API.
-  const env: Record<string, string> = process.env.NODE_ENV ? { NODE_ENV: process.env.NODE_ENV } : {};
-  for (const [key, value] of Object.entries(settings) as Array<[keyof VariableValues, ChatApiSetting | undefined]>) {
-    const variable = VARIABLES[key];
-    if (!variable) throw new TypeError(`createChatApi() has no setting "${key}"; see the README's Configuration table for the names.`);
-    if (value === undefined) continue;
-    env[variable.name] = Array.isArray(value) ? value.join(',') : typeof value === 'boolean' ? (value ? 'on' : 'off') : String(value);
-  }
-  return env;
 }
