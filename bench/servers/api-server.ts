@@ -39,8 +39,14 @@ const config = loadConfig({
   PORT: process.env.PORT ?? '0',
 });
 if (config.workers > 1 && cluster.isPrimary) {
-  // WORKERS: the primary forks the workers as server/main.ts does, and says the port they share.
-  cluster.once('listening', (_worker, address) => process.stdout.write(`listening ${address.port}\n`));
+  // WORKERS: the primary forks the workers as server/main.ts does, and says the port they share
+  // once every worker listens: the load's keep-alive connections, dealt round-robin as they are
+  // opened, would otherwise all go to the first worker up.
+  let listening = 0;
+  cluster.on('listening', (_worker, address) => {
+    listening += 1;
+    if (listening === config.workers) process.stdout.write(`listening ${address.port}\n`);
+  });
   runWorkers(config.workers);
 } else {
   // The production server exactly (its timeouts included), with the bench's agent.
