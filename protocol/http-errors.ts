@@ -37,6 +37,7 @@ export const ERROR_CODE = {
   messageTooLong: 'message_too_long',
   missingMessage: 'missing_message',
   messageNotFound: 'message_not_found',
+  metricsUnavailable: 'metrics_unavailable',
   noHostSessions: 'no_host_sessions',
   noSession: 'no_session',
   notFound: 'not_found',

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -53,6 +54,8 @@ const CONNECTION_DRAIN_MS = 2000;
  */
 export async function startApi(config: Config, options: StartApiOptions = {}): Promise<RunningApi> {
   const services = await createServices(config, options.overrides);
+  // One of the workers of `WORKERS` (server/ops/workers.ts): a scrape reaching it sees them all.
+  if (config.workers > 1 && cluster.isWorker) services.metrics.readAcrossWorkers();
   const app = createApp(services);
   // Against slow or idle clients: the headers, then the whole request, must arrive in time. Node
   // enforces both only when it checks its connections, every 30 s by default; check every second.

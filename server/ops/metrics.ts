@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { readThroughPrimary } from './cluster-metrics.js';
 
 /** Why a stream ended in an `error` event: a small fixed set, so the label stays cheap. */
 export const STREAM_ERROR_REASON = {
@@ -90,8 +91,24 @@ export class Metrics {
   private readonly eventsSent: Record<string, Counter.Internal> = {};
   private readonly bytesSent: Record<string, Counter.Internal> = {};
 
+  /** Where {@link text} reads from: this process's registry, or every worker's through the primary. */
+  private read: () => Promise<string> = () => this.registry.metrics();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** The metrics in Prometheus's text format: this process's, or after {@link readAcrossWorkers} the host's. */
+  text(): Promise<string> {
+    return this.read();
+  }
+
+  /**
+   * In a worker of `WORKERS`: {@link text} answers with every worker's metrics, summed by the
+   * primary, so a scrape that reaches any worker sees the host's counters, not one worker's.
+   */
+  readAcrossWorkers(): void {
+    this.read = readThroughPrimary(this.registry);
   }
 
   /** Counts one event written to a client. */

@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { answerMetricsRequests } from './cluster-metrics.js';
 
 /** A worker that dies is replaced after this long, so a crash loop cannot spin. */
 const RESPAWN_DELAY_MS = 1000;
@@ -8,7 +9,8 @@ const RESPAWN_DELAY_MS = 1000;
  * whole API on the shared `PORT` (connections are dealt round-robin), and replaces a worker that
  * dies. A worker that dies before it ever listened stops them all (a bad configuration would
  * otherwise restart forever). SIGTERM or Ctrl-C is passed on to every worker, each drains as a
- * single process does, and the primary exits once the last is gone.
+ * single process does, and the primary exits once the last is gone. A worker's `/metrics` are
+ * every worker's, gathered here (server/ops/cluster-metrics.ts).
  */
 export function runWorkers(count: number): void {
   let stopping = false;
@@ -38,6 +40,8 @@ export function runWorkers(count: number): void {
       if (!stopping) cluster.fork();
     }, RESPAWN_DELAY_MS);
   });
+  // A worker asked for `/metrics` answers with every worker's, gathered here.
+  answerMetricsRequests();
   process.on('SIGTERM', () => stop(0));
   process.once('SIGINT', () => {
     // A second Ctrl-C means now.

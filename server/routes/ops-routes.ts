@@ -41,7 +41,14 @@ export function handleMetrics(services: Services): RequestHandler {
     if (token !== undefined && !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`)) {
       throw new HttpError(401, 'unauthorized', 'Send "Authorization: Bearer <METRICS_TOKEN>" to read the metrics.', { 'WWW-Authenticate': 'Bearer realm="metrics"' });
     }
+    let text: string;
+    try {
+      text = await services.metrics.text();
+    } catch (err) {
+      services.log.warn({ err }, 'reading the metrics failed');
+      throw new HttpError(503, 'metrics_unavailable', "The workers' metrics could not be gathered; scrape again.");
+    }
     res.set('Content-Type', services.metrics.registry.contentType).set('Cache-Control', 'no-store');
-    res.send(await services.metrics.registry.metrics());
+    res.send(text);
   };
 }

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApiProcess, type ApiProcess } from '../support/api-process.js';
+import { metric } from '../support/prometheus-text.js';
 import { redisAvailability, startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { postChat, readAllEvents, readThenDrop, replyText } from '../support/sse.js';
 import { waitFor } from '../support/wait-for.js';
@@ -8,15 +9,22 @@ import { waitFor } from '../support/wait-for.js';
 const withRedis = redisAvailability().available ? describe : describe.skip;
 
 /** `GET path` on a connection of its own (no keep-alive), so the cluster deals each to a worker afresh. */
-function getOnNewConnection(url: string, path: string): Promise<number> {
+function getOnNewConnection(url: string, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(`${url}${path}`, { agent: false, headers: { Connection: 'close' } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (text: string) => (body += text));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', reject);
     req.end();
   });
+}
+
+async function login(url: string): Promise<string> {
+  const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'test', password: 'test' }) });
+  return ((await res.json()) as { access_token: string }).access_token;
 }
 
 /** The pids of the processes that logged a line containing `text`. */
@@ -45,12 +53,11 @@ withRedis('WORKERS=2: two API processes on one port', () => {
   });
 
   it('deals connections to both workers, and a stream started on one resumes on the other', async () => {
-    for (let i = 0; i < 20; i++) expect(await getOnNewConnection(api.url, '/healthz')).toBe(200);
+    for (let i = 0; i < 20; i++) expect((await getOnNewConnection(api.url, '/healthz')).status).toBe(200);
     const workers = pidsLogging(api.output(), 'listening');
     expect(workers.size).toBe(2);
 
-    const login = await fetch(`${api.url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'test', password: 'test' }) });
-    const { access_token: token } = await login.json();
+    const token = await login(api.url);
     const controller = new AbortController();
     const first = await readThenDrop(await postChat(api.url, token, { message: 'hello' }, {}, controller.signal), 3, controller);
     const texts = new Set<string>();
@@ -65,6 +72,21 @@ withRedis('WORKERS=2: two API processes on one port', () => {
     expect(texts.size).toBe(1);
     // The start and the resumes were served by both workers, not one.
     expect(pidsLogging(api.output(), '/stream/chat')).toEqual(workers);
+  });
+
+  it('answers /metrics on either worker with the counts of both', async () => {
+    const token = await login(api.url);
+    const started = async () => {
+      const scraped = await getOnNewConnection(api.url, '/metrics');
+      expect(scraped.status).toBe(200);
+      return metric(scraped.body, 'stream_chat_started_total');
+    };
+    const before = await started();
+    // Each on a connection of its own: the cluster deals them to both workers.
+    for (let i = 0; i < 6; i++) await readAllEvents(await postChat(api.url, token, { message: `count ${i}` }, { Connection: 'close' }));
+    expect(pidsLogging(api.output(), '/stream/chat').size).toBe(2);
+    // Every scrape, whichever worker takes it, counts the streams both started.
+    for (let i = 0; i < 4; i++) expect(await started()).toBe(before + 6);
   });
 
   it('stops every worker, and itself, on SIGTERM', async () => {

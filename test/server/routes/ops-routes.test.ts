@@ -1,13 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metric } from '../../support/prometheus-text.js';
 import { postChat, readAllEvents, sseEvents } from '../../support/sse.js';
 import { startTestApi, type TestApi } from '../../support/test-api.js';
 import { ScriptedAgent } from '../../support/test-agents.js';
-
-/** Reads one metric's value from the Prometheus text (summing all its label sets when no labels are given). */
-function metric(text: string, name: string, labels = ''): number {
-  const pattern = new RegExp(`^${name}${labels ? `\\{${labels}\\}` : '(\\{[^}]*\\})?'} ([0-9.e+-]+)$`, 'gm');
-  return [...text.matchAll(pattern)].reduce((sum, match) => sum + Number(match[2] ?? match[1]), 0);
-}
 
 async function scrape(api: TestApi, headers: Record<string, string> = {}): Promise<string> {
   const res = await fetch(`${api.url}/metrics`, { headers });
