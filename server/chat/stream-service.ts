@@ -53,7 +53,8 @@ export class StreamService {
     }
     const agent = services.orchestrator.agentFor(chat.metadata);
     if (!agent) throw new HttpError(400, 'unknown_agent', `"metadata.agent" must name one of the agents this API offers: ${services.orchestrator.names.join(', ')}.`);
-    await services.quotas.admit(owner);
+    const attached = await this.admitOrAttach(owner, chat.requestId);
+    if (attached) return attached;
     if (chat.conversationId !== undefined) {
       const conversation = await services.conversations.get(chat.conversationId);
       if (!conversation || conversation.owner !== owner) {
@@ -113,6 +114,22 @@ export class StreamService {
       }),
     );
     return { record, afterSeq: 0, resumed: false };
+  }
+
+  /**
+   * Lets `owner` start a reply within the token quotas. A retry of a request that already has its
+   * stream is not refused, even when that very reply spent the quota: it attaches to the stream,
+   * as it would have without the quota.
+   */
+  private async admitOrAttach(owner: string, requestId: string | undefined): Promise<ReadStart | undefined> {
+    try {
+      await this.services.quotas.admit(owner);
+      return undefined;
+    } catch (refused) {
+      const streamId = requestId === undefined ? undefined : await this.services.events.claimed(owner, requestId);
+      if (streamId === undefined) throw refused;
+      return { record: await this.findOwn(streamId, owner), afterSeq: 0, resumed: false };
+    }
   }
 
   /** Stops `owner`'s stream (harmless on a finished one). */

@@ -65,6 +65,8 @@ export interface EventLog {
   open(record: StreamRecord): Promise<OpenResult>;
   /** The stream's record, or undefined when it never existed or has expired. */
   get(streamId: string): Promise<StreamRecord | undefined>;
+  /** The id of the stream `owner`'s request `requestId` opened, while that stream is kept; else undefined. */
+  claimed(owner: string, requestId: string): Promise<string | undefined>;
   /**
    * Hands `sink` the events after `afterSeq` in batches, then the live ones as they are appended,
    * and resolves after the terminal event (`end` or `error`), when the stream is finished, or when

@@ -79,10 +79,9 @@ export class MemoryEventLog implements EventLog {
   }
 
   async open(record: StreamRecord): Promise<OpenResult> {
-    this.dropExpired();
     const requestKey = `${record.owner}\n${record.requestId}`;
-    const existing = this.requests.get(requestKey);
-    if (existing !== undefined && this.streams.has(existing)) return { kind: 'existing', streamId: existing };
+    const existing = await this.claimed(record.owner, record.requestId);
+    if (existing !== undefined) return { kind: 'existing', streamId: existing };
     this.admit?.(record);
     if (this.streams.size >= this.maxStreams && !this.dropOldest()) {
       throw new StoreFullError('store', 'This server is producing as many replies as it can hold; try again shortly.', FULL_RETRY_AFTER_S);
@@ -96,6 +95,12 @@ export class MemoryEventLog implements EventLog {
   async get(streamId: string): Promise<StreamRecord | undefined> {
     this.dropExpired();
     return this.streams.get(streamId)?.record;
+  }
+
+  async claimed(owner: string, requestId: string): Promise<string | undefined> {
+    this.dropExpired();
+    const streamId = this.requests.get(`${owner}\n${requestId}`);
+    return streamId !== undefined && this.streams.has(streamId) ? streamId : undefined;
   }
 
   follow(streamId: string, afterSeq: number, sink: EventSink, signal: AbortSignal): Promise<void> {

@@ -41,6 +41,12 @@ export function streamKeysById(prefix: string, streamId: string): Pick<StreamKey
   return { info: base, events: `${base}:events`, alive: `${base}:alive`, stop: `${base}:stop`, appended: `${base}:appended`, live: liveStreamsKey(prefix) };
 }
 
+/** The `(owner, request_id)` claim's key, whose value is the id of the stream the request opened. */
+export function requestKey(prefix: string, owner: string, requestId: string): string {
+  // Hashed so that any owner or request id (colons, long strings) makes a fixed-size, unambiguous key.
+  return `${prefix}request:${createHash('sha256').update(`${owner}\n${requestId}`).digest('hex')}`;
+}
+
 /** The sorted set of unfinished streams. */
 export function liveStreamsKey(prefix: string): string {
   return `${prefix}streams:live`;
@@ -48,10 +54,8 @@ export function liveStreamsKey(prefix: string): string {
 
 /** All the keys of a stream; `cluster` leaves the keys outside its slot out of {@link StreamKeys.all}. */
 export function streamKeys(prefix: string, record: StreamRecord, cluster: boolean): StreamKeys {
-  // Hashed so that any owner or request id (colons, long strings) makes a fixed-size, unambiguous key.
-  const claim = createHash('sha256').update(`${record.owner}\n${record.requestId}`).digest('hex');
   const { conversation, messages, turn } = conversationKeys(prefix, record.conversationId);
-  const keys = { ...streamKeysById(prefix, record.streamId), request: `${prefix}request:${claim}`, conversation, messages, turn };
+  const keys = { ...streamKeysById(prefix, record.streamId), request: requestKey(prefix, record.owner, record.requestId), conversation, messages, turn };
   const own = [keys.info, keys.events, keys.alive, keys.stop];
   return { ...keys, all: cluster ? own : [...own, keys.request, keys.live, conversation, messages, turn] };
 }

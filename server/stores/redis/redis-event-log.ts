@@ -2,7 +2,7 @@ import { isTerminal, type ErrorData } from '../../../protocol/index.js';
 import type { EventLog, EventSink, OpenResult, StoredEvent, StreamRecord } from '../event-log.js';
 import { callRedis, createSubscriber, isCluster, reportErrorsOnce, type RedisClient } from './redis-client.js';
 import { parseSnapshot, type StreamSnapshot } from './redis-event-entries.js';
-import { liveStreamsKey, streamKeys, streamKeysById, type StreamKeys } from './redis-event-log-scripts.js';
+import { liveStreamsKey, requestKey, streamKeys, streamKeysById, type StreamKeys } from './redis-event-log-scripts.js';
 import { scriptArgs } from './redis-scripts.js';
 import { RedisStreamWriter, type RedisWriterSettings, type SharedStreamSteps } from './redis-stream-writer.js';
 import { StreamWakeups } from './stream-wakeups.js';
@@ -188,6 +188,12 @@ export class RedisEventLog implements EventLog {
     if (raw === null) return undefined;
     const record: StreamRecord = JSON.parse(raw);
     return record;
+  }
+
+  async claimed(owner: string, requestId: string): Promise<string | undefined> {
+    const streamId = await callRedis(this.client, () => this.client.get(requestKey(this.prefix, owner, requestId)));
+    // A claim whose stream's record has expired claims nothing.
+    return streamId !== null && (await this.get(streamId)) ? streamId : undefined;
   }
 
   async follow(streamId: string, afterSeq: number, sink: EventSink, signal: AbortSignal): Promise<void> {

@@ -35,6 +35,10 @@ export class RecordingEventLog implements EventLog {
     return this.inner.get(streamId);
   }
 
+  claimed(owner: string, requestId: string): Promise<string | undefined> {
+    return this.inner.claimed(owner, requestId);
+  }
+
   follow(streamId: string, afterSeq: number, sink: EventSink, signal: AbortSignal): Promise<void> {
     return this.inner.follow(streamId, afterSeq, sink, signal);
   }

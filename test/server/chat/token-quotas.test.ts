@@ -45,6 +45,18 @@ describe('token quotas with the demo agent (usage estimated from characters)', (
     expect(Math.abs(refused.retryAfter - untilMidnightUtc())).toBeLessThan(60);
   });
 
+  it('attaches a retry of the request that spent the quota to its reply, and refuses new messages', async () => {
+    const guest = await api.guest();
+    const body = { message: 'hello', request_id: 'spends-the-quota' };
+    const first = await readAllEvents(await postChat(api.url, guest, body));
+    expect(first.at(-1)!.event).toBe('end');
+    // The client never saw that reply (its connection dropped) and sends the same request again.
+    const retried = await postChat(api.url, guest, body);
+    expect(retried.status).toBe(200);
+    expect(await readAllEvents(retried)).toEqual(first);
+    expect(await refusal(api, guest)).toMatchObject({ status: 429, code: 'quota_exceeded' });
+  });
+
   it('counts each guest apart, and leaves signed-in users to their own quota (off here)', async () => {
     expect(await chat(api, await api.guest())).toBe('end');
     const user = await api.login();

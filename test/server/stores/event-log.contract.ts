@@ -69,6 +69,16 @@ export function followStepwise(log: EventLog, streamId: string, afterSeq: number
 }
 
 /** Reads to the end, as one list. */
+/** Opens a stream of a `start` and an `end` on `log` and closes it; returns its record. */
+async function finishedStream(log: EventLog): Promise<StreamRecord> {
+  const record = newRecord();
+  const writer = await openWriter(log, record);
+  await writer.append('start', '{}');
+  await writer.append('end', '{}');
+  await writer.close();
+  return record;
+}
+
 export async function readAll(log: EventLog, streamId: string, afterSeq = 0): Promise<StoredEvent[]> {
   return (await readBatches(log, streamId, afterSeq)).flat();
 }
@@ -127,11 +137,7 @@ export function defineEventLogContract(create: EventLogFactory): void {
 
     it('returns at once for the last seq of a finished stream, and for a stream that never existed', async () => {
       const { producer, other } = await create({});
-      const record = newRecord();
-      const writer = await openWriter(producer, record);
-      await writer.append('start', '{}');
-      await writer.append('end', '{}');
-      await writer.close();
+      const record = await finishedStream(producer);
       expect(await readAll(other, record.streamId, 2)).toEqual([]);
       expect(await readAll(other, randomUUID())).toEqual([]);
     });
@@ -238,6 +244,15 @@ export function defineEventLogContract(create: EventLogFactory): void {
       await writer.close();
     });
 
+    it('tells, everywhere, which stream an owner\'s request id opened, and nothing for another owner or request', async () => {
+      const { producer, other } = await create({});
+      const record = await finishedStream(producer);
+      expect(await other.claimed(record.owner, record.requestId)).toBe(record.streamId);
+      expect(await producer.claimed(record.owner, record.requestId)).toBe(record.streamId);
+      expect(await other.claimed('bob', record.requestId)).toBeUndefined();
+      expect(await other.claimed(record.owner, randomUUID())).toBeUndefined();
+    });
+
     it('fires the stop signal of the producer when the stream is stopped anywhere', async () => {
       const { producer, other } = await create({});
       const record = newRecord();
@@ -276,14 +291,11 @@ export function defineEventLogContract(create: EventLogFactory): void {
 
     it('drops a finished stream and its request id after the retention time', async () => {
       const { producer, other } = await create({ retentionS: 1 });
-      const record = newRecord();
-      const writer = await openWriter(producer, record);
-      await writer.append('start', '{}');
-      await writer.append('end', '{}');
-      await writer.close();
+      const record = await finishedStream(producer);
       expect(await other.get(record.streamId)).toEqual(record);
       await eventually(async () => expect(await other.get(record.streamId)).toBeUndefined());
       expect(await readAll(other, record.streamId)).toEqual([]);
+      expect(await other.claimed(record.owner, record.requestId)).toBeUndefined();
       const again = await producer.open(newRecord({ requestId: record.requestId }));
       expect(again.kind).toBe('opened');
       if (again.kind === 'opened') await again.writer.close();

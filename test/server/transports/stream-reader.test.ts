@@ -18,6 +18,9 @@ class FailingReads implements EventLog {
   get(streamId: string) {
     return this.inner.get(streamId);
   }
+  claimed(owner: string, requestId: string) {
+    return this.inner.claimed(owner, requestId);
+  }
   async follow(streamId: string, afterSeq: number, sink: EventSink, signal: AbortSignal): Promise<void> {
     let handed = 0;
     const failing = new AbortController();
