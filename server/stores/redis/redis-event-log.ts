@@ -128,7 +128,7 @@ export class RedisEventLog implements EventLog {
     const existing = this.cluster ? await this.openOnCluster(record, keys) : await this.openOnOne(record, keys);
     if (existing !== undefined) return { kind: 'existing', streamId: existing };
     await this.subscribeToStops();
-    const writer = new RedisStreamWriter(this.client, keys, record.streamId, record.conversationId, this.settings, () => this.writers.delete(record.streamId));
+    const writer = new RedisStreamWriter(this.client, keys, record, this.settings, () => this.writers.delete(record.streamId));
     this.writers.set(record.streamId, writer);
     return { kind: 'opened', writer };
   }
@@ -197,13 +197,13 @@ export class RedisEventLog implements EventLog {
   }
 
   async follow(streamId: string, afterSeq: number, sink: EventSink, signal: AbortSignal): Promise<void> {
-    const record = await this.get(streamId);
-    if (!record) return;
-    const keys = streamKeys(this.prefix, record, this.cluster);
     const reader: Reader = { streamId, next: afterSeq, sink };
+    // Produced here: the writer knows the stream, and hands on its events.
     const writer = this.writers.get(streamId);
-    if (writer && (await this.followLocally(writer, keys, reader, signal))) return;
-    await this.followRemotely(record, keys, reader, signal);
+    if (writer && (await this.followLocally(writer, reader, signal))) return;
+    const record = writer?.record ?? (await this.get(streamId));
+    if (!record) return;
+    await this.followRemotely(record, writer?.keys ?? streamKeys(this.prefix, record, this.cluster), reader, signal);
   }
 
   /**
@@ -211,15 +211,17 @@ export class RedisEventLog implements EventLog {
    * from the producer. True when done (the terminal event is out, or `signal` aborted); false when
    * the producer stopped writing without one, and the rest must be read from Redis.
    */
-  private async followLocally(writer: RedisStreamWriter, keys: StreamKeys, reader: Reader, signal: AbortSignal): Promise<boolean> {
+  private async followLocally(writer: RedisStreamWriter, reader: Reader, signal: AbortSignal): Promise<boolean> {
     const tap = writer.tap();
     try {
-      // The tap has every event logged from now on; Redis has every event logged before.
+      // The tap has every event logged from now on; Redis has every event logged before. A reader
+      // that has all those (a new stream's, which came before Redis took its first event) needs
+      // no read from Redis at all.
       for (;;) {
         const firstLive = tap.firstSeq();
         if (signal.aborted) return true;
-        if (firstLive !== undefined && reader.next >= firstLive - 1) break;
-        const { events } = await this.snapshot(keys, reader.next);
+        if (firstLive !== undefined ? reader.next >= firstLive - 1 : reader.next >= writer.loggedSeq) break;
+        const { events } = await this.snapshot(writer.keys, reader.next);
         if (events.length === 0) break;
         if (await hand(reader, events)) return true;
       }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isTerminal, type ErrorData, type StreamEventName } from '../../../protocol/index.js';
-import type { StoredEvent, StreamWriter } from '../event-log.js';
+import type { StoredEvent, StreamRecord, StreamWriter } from '../event-log.js';
 import { LocalTap } from './local-tap.js';
 import { callRedis, type RedisClient } from './redis-client.js';
 import { ENDED_REPLY, type StreamKeys } from './redis-event-log-scripts.js';
@@ -57,6 +57,7 @@ export class RedisStreamWriter implements StreamWriter {
   private readonly taps = new Set<LocalTap>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly retryUntil: number;
+  /** The seq of the last event Redis has: every later one reaches the taps open when Redis took it. */
   private seq = 0;
   private beating = false;
   private closed = false;
@@ -68,9 +69,9 @@ export class RedisStreamWriter implements StreamWriter {
    */
   constructor(
     private readonly client: RedisClient,
-    private readonly keys: StreamKeys,
-    private readonly streamId: string,
-    private readonly conversationId: string,
+    /** The stream's keys and record, for a reader on this instance too. */
+    readonly keys: StreamKeys,
+    readonly record: StreamRecord,
     private readonly settings: RedisWriterSettings,
     private readonly onClose: () => void,
   ) {
@@ -87,6 +88,11 @@ export class RedisStreamWriter implements StreamWriter {
     }
     signal.addEventListener('abort', listener, { once: true });
     return () => signal.removeEventListener('abort', listener);
+  }
+
+  /** The seq of the last event Redis has taken. */
+  get loggedSeq(): number {
+    return this.seq;
   }
 
   /**
@@ -113,7 +119,7 @@ export class RedisStreamWriter implements StreamWriter {
     await this.retrying(
       () =>
         terminal
-          ? this.client.streamAppendTerminal(...scriptArgs(all, [this.streamId, maxEvents, seq, event, data, retentionS, appended]))
+          ? this.client.streamAppendTerminal(...scriptArgs(all, [this.record.streamId, maxEvents, seq, event, data, retentionS, appended]))
           : this.client.streamAppend(...scriptArgs(all, [maxEvents, seq, event, data, activeTtlS, appended])),
       retry,
     );
@@ -122,7 +128,7 @@ export class RedisStreamWriter implements StreamWriter {
     for (const tap of this.taps) tap.push(stored);
     if (terminal) {
       this.ended = true;
-      await this.settings.shared.finished(this.keys, this.streamId).catch((err: unknown) => this.settings.onError(err, 'releasing a finished stream failed'));
+      await this.settings.shared.finished(this.keys, this.record.streamId).catch((err: unknown) => this.settings.onError(err, 'releasing a finished stream failed'));
     }
     return stored;
   }
@@ -135,10 +141,10 @@ export class RedisStreamWriter implements StreamWriter {
     if (this.closed) return;
     this.detach();
     if (this.ended) return;
-    const error: ErrorData = { error: CLOSED_EARLY, conversation_id: this.conversationId, status: 'error', retryable: false };
+    const error: ErrorData = { error: CLOSED_EARLY, conversation_id: this.record.conversationId, status: 'error', retryable: false };
     const { retentionS, maxEvents } = this.settings;
-    await callRedis(this.client, () => this.client.streamAbandon(...scriptArgs(this.keys.all, [this.streamId, JSON.stringify(error), retentionS, maxEvents, '0', this.keys.appended])));
-    await this.settings.shared.finished(this.keys, this.streamId);
+    await callRedis(this.client, () => this.client.streamAbandon(...scriptArgs(this.keys.all, [this.record.streamId, JSON.stringify(error), retentionS, maxEvents, '0', this.keys.appended])));
+    await this.settings.shared.finished(this.keys, this.record.streamId);
   }
 
   /**
@@ -185,8 +191,8 @@ export class RedisStreamWriter implements StreamWriter {
     try {
       const { heartbeatTtlMs, activeTtlS } = this.settings;
       const [answer] = await Promise.all([
-        callRedis(this.client, () => this.client.streamHeartbeat(...scriptArgs(this.keys.all, [this.streamId, heartbeatTtlMs, activeTtlS]))),
-        this.settings.shared.renew(this.keys, this.streamId),
+        callRedis(this.client, () => this.client.streamHeartbeat(...scriptArgs(this.keys.all, [this.record.streamId, heartbeatTtlMs, activeTtlS]))),
+        this.settings.shared.renew(this.keys, this.record.streamId),
       ]);
       // 1: a stop was asked for (and its message missed). -1: a reader or sweep already ended the
       // stream, taking this producer for dead; producing more would only fail.
