@@ -157,26 +157,42 @@ function countOutcome(metrics: Metrics, outcome: 'completed' | 'cancelled' | 'er
  * Appends the agent's output as `chunk` events — its text as `content` chunks, its steps as
  * chunks of their own type, in one `chunk_index` sequence — recording each in `reply` once
  * appended.
+ *
+ * A remote log's appends are not awaited one by one: the pieces an agent produces while one is on
+ * its way go to Redis together (see RedisStreamWriter.append). Each is recorded in `reply` when it
+ * lands, in order; the first failure stops the generation at the next piece, and fails the final
+ * chunk.
  */
 async function streamChunks(job: StreamJob, signal: AbortSignal, reply: ReplyProgress, retry: AbortSignal): Promise<void> {
   const { writer, limits } = job;
   let bytes = 0;
+  let index = 0;
+  let failure: { err: unknown } | undefined;
   const messages = [...job.history.map(({ role, content }) => ({ role, content })), { role: 'user' as const, content: job.message }];
   const output = job.agent.reply({ messages, metadata: job.metadata, user: job.record.owner, signal, onUsage: (usage) => (reply.usage = usage) });
   for await (const piece of coalesceChunks(output, job.chunkBuffer)) {
     signal.throwIfAborted();
+    if (failure) throw failure.err;
     if (piece === '') continue;
-    const data = typeof piece === 'string' ? chunkJson(piece, reply.chunks, false) : JSON.stringify({ ...piece, chunk_index: reply.chunks, is_final: false });
+    const data = typeof piece === 'string' ? chunkJson(piece, index, false) : JSON.stringify({ ...piece, chunk_index: index, is_final: false });
     bytes += typeof piece === 'string' ? Buffer.byteLength(piece) : data.length;
-    if (reply.chunks >= limits.maxChunks || bytes > limits.maxBytes) throw new StopGeneration(STOP_REASON.tooLong);
+    if (index >= limits.maxChunks || bytes > limits.maxBytes) throw new StopGeneration(STOP_REASON.tooLong);
+    index += 1;
     const appended = writer.append(STREAM_EVENT.chunk, data, retry);
-    // The memory log appends at once; awaiting only a remote log's promise saves a hop per chunk.
-    if (appended instanceof Promise) await appended;
-    reply.add(piece);
+    // The memory log appends at once, and a promise would only cost it a hop per chunk.
+    if (appended instanceof Promise) {
+      appended.then(
+        () => reply.add(piece),
+        (err: unknown) => {
+          failure ??= { err };
+        },
+      );
+    } else reply.add(piece);
   }
   signal.throwIfAborted();
-  // The end is only known once the agent's iterator finishes, hence an empty final chunk.
-  await writer.append(STREAM_EVENT.chunk, chunkJson('', reply.chunks, true), retry);
+  // The end is only known once the agent's iterator finishes, hence an empty final chunk. After a
+  // chunk that failed, a remote log refuses it with that chunk's error.
+  await writer.append(STREAM_EVENT.chunk, chunkJson('', index, true), retry);
 }
 
 /** The reason a generation was interrupted on purpose, or undefined for a plain failure. */

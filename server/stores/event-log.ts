@@ -24,7 +24,9 @@ export interface StreamRecord {
 export interface StreamWriter {
   /**
    * Appends the next event and returns it with its `seq`: at once in memory, as a promise when
-   * the log is remote. Awaiting only a promise spares the producer a microtask hop per event.
+   * the log is remote. Awaiting only a promise spares the producer a microtask hop per event. A
+   * remote log takes the next events before the promise settles, keeps their order, and fails
+   * every event after one that failed, but a terminal one.
    * Given `retry`, a remote log that cannot reach its store tries again, with growing pauses,
    * until the stream's timeout or until `retry` aborts; without it, it fails at once.
    * @throws StreamEndedError (remote log) when a reader or sweep ended the stream already.

@@ -179,18 +179,24 @@ return 1
 `;
 
 /**
- * KEYS all; ARGV max length, seq, event, data, active TTL s, appended channel. Appends a
- * non-terminal event with the explicit id `0-<seq>`, once (see `written`), and tells the
- * stream's readers on other instances (sharded pub/sub, in the stream's slot).
+ * KEYS all; ARGV max length, active TTL s, appended channel, first seq, then the events' names and
+ * data in turn. Appends non-terminal events with the explicit ids `0-<first seq>`, `0-<first seq
+ * + 1>`, …, each once (see `written`), and tells the stream's readers on other instances (sharded
+ * pub/sub, in the stream's slot) the last one's seq.
  */
 export const APPEND = `${WRITTEN}
-local done = written(ARGV[2], ARGV[3], ARGV[4])
-if type(done) == 'table' then return done end
-if not done then
-  redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[1], '0-' .. ARGV[2], 'event', ARGV[3], 'data', ARGV[4])
-  redis.call('EXPIRE', KEYS[2], ARGV[5])
-  redis.call('SPUBLISH', ARGV[6], ARGV[2])
+local first = tonumber(ARGV[4])
+local seq = first - 1
+for i = 5, #ARGV, 2 do
+  seq = first + (i - 5) / 2
+  local done = written(seq, ARGV[i], ARGV[i + 1])
+  if type(done) == 'table' then return done end
+  if not done then
+    redis.call('XADD', KEYS[2], 'MAXLEN', ARGV[1], '0-' .. seq, 'event', ARGV[i], 'data', ARGV[i + 1])
+  end
 end
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('SPUBLISH', ARGV[3], seq)
 return 1
 `;
 

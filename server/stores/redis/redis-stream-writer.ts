@@ -33,6 +33,18 @@ export interface SharedStreamSteps {
   finished(keys: StreamKeys, streamId: string): Promise<void>;
 }
 
+/** An event waiting in a writer's queue, with its caller's promise. */
+interface QueuedEvent {
+  event: StreamEventName;
+  data: string;
+  retry: AbortSignal | undefined;
+  resolve: (stored: StoredEvent) => void;
+  reject: (err: unknown) => void;
+}
+
+/** Most events one script call appends. */
+const MAX_BATCH = 64;
+
 /** First and longest pause between two attempts of an append, in ms. */
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 1000;
@@ -59,6 +71,13 @@ export class RedisStreamWriter implements StreamWriter {
   private readonly retryUntil: number;
   /** The seq of the last event Redis has: every later one reaches the taps open when Redis took it. */
   private seq = 0;
+  /** Events appended and not yet in Redis, oldest first (see {@link append}). */
+  private readonly queue: QueuedEvent[] = [];
+  /** Whether {@link pump} is writing the queue; {@link idle} settles once it has emptied it. */
+  private pumping = false;
+  private idle: Promise<void> = Promise.resolve();
+  /** Why the last batch failed, until a terminal event is appended: no other event may follow a hole. */
+  private failed: { err: unknown } | undefined;
   private beating = false;
   private closed = false;
   /** True once the terminal event is in: the stream is finished. */
@@ -111,21 +130,71 @@ export class RedisStreamWriter implements StreamWriter {
     this.stop.abort();
   }
 
-  async append(event: StreamEventName, data: string, retry?: AbortSignal): Promise<StoredEvent> {
-    const seq = this.seq + 1;
+  /**
+   * Queues the event behind those not yet in Redis. One batch is on its way at a time; the events
+   * appended meanwhile go together in the next, in one script call — a producer that appends
+   * without awaiting each event pays a round trip per batch, not per event. A batch that fails
+   * fails every event queued behind it, and every later one but a terminal event: none may land
+   * after a hole. The terminal event takes the first failed one's position.
+   */
+  append(event: StreamEventName, data: string, retry?: AbortSignal): Promise<StoredEvent> {
+    if (this.failed) {
+      // After a hole only the terminal event may follow: the producer's error (or end).
+      if (!isTerminal(event)) return Promise.reject(this.failed.err);
+      this.failed = undefined;
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, data, retry, resolve, reject });
+      if (this.pumping) return;
+      this.pumping = true;
+      this.idle = this.pump();
+    });
+  }
+
+  /** Writes the queue, batch after batch, until it is empty. */
+  private async pump(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.nextBatch();
+        try {
+          const stored = await this.write(batch);
+          for (const [index, item] of batch.entries()) item.resolve(stored[index]);
+        } catch (err) {
+          this.failed = { err };
+          for (const item of [...batch, ...this.queue.splice(0)]) item.reject(err);
+        }
+      }
+    } finally {
+      // In the same step as the last look at the queue: an append from now on starts a new pump.
+      this.pumping = false;
+    }
+  }
+
+  /** The next batch: the queued non-terminal events with the same retry signal, at most {@link MAX_BATCH}; or a terminal event alone. */
+  private nextBatch(): QueuedEvent[] {
+    if (isTerminal(this.queue[0].event)) return this.queue.splice(0, 1);
+    let size = 1;
+    while (size < this.queue.length && size < MAX_BATCH && !isTerminal(this.queue[size].event) && this.queue[size].retry === this.queue[0].retry) size += 1;
+    return this.queue.splice(0, size);
+  }
+
+  /** Appends `batch` at the next positions and hands its events to the taps. */
+  private async write(batch: QueuedEvent[]): Promise<StoredEvent[]> {
+    const first = this.seq + 1;
     const { maxEvents, activeTtlS, retentionS } = this.settings;
     const { all, appended } = this.keys;
-    const terminal = isTerminal(event);
+    const [head] = batch;
+    const terminal = isTerminal(head.event);
     await this.retrying(
       () =>
         terminal
-          ? this.client.streamAppendTerminal(...scriptArgs(all, [this.record.streamId, maxEvents, seq, event, data, retentionS, appended]))
-          : this.client.streamAppend(...scriptArgs(all, [maxEvents, seq, event, data, activeTtlS, appended])),
-      retry,
+          ? this.client.streamAppendTerminal(...scriptArgs(all, [this.record.streamId, maxEvents, first, head.event, head.data, retentionS, appended]))
+          : this.client.streamAppend(...scriptArgs(all, [maxEvents, activeTtlS, appended, first, ...batch.flatMap((item) => [item.event, item.data])])),
+      head.retry,
     );
-    this.seq = seq;
-    const stored = { seq, event, data };
-    for (const tap of this.taps) tap.push(stored);
+    this.seq = first + batch.length - 1;
+    const stored = batch.map(({ event, data }, index) => ({ seq: first + index, event, data }));
+    for (const tap of this.taps) for (const each of stored) tap.push(each);
     if (terminal) {
       this.ended = true;
       await this.settings.shared.finished(this.keys, this.record.streamId).catch((err: unknown) => this.settings.onError(err, 'releasing a finished stream failed'));
@@ -138,6 +207,8 @@ export class RedisStreamWriter implements StreamWriter {
    * cannot take it, the stream is left to the readers and sweeps, which end it once it can.
    */
   async close(): Promise<void> {
+    // Whatever is on its way goes first: an `error` appended here must come after it.
+    await this.idle;
     if (this.closed) return;
     this.detach();
     if (this.ended) return;

@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamRecord } from '../../../../server/stores/event-log.js';
 import { callRedis } from '../../../../server/stores/redis/redis-client.js';
 import { RedisConversationStore } from '../../../../server/stores/redis/redis-conversation-store.js';
-import { streamKeysById } from '../../../../server/stores/redis/redis-event-log-scripts.js';
+import { APPEND, streamKeysById } from '../../../../server/stores/redis/redis-event-log-scripts.js';
 import { StoreUnavailableError, StreamEndedError } from '../../../../server/stores/store-errors.js';
 import { canStartRedisServer, redisAvailability, startTestRedis, type TestRedis } from '../../../support/redis-server.js';
 import { followStepwise, newRecord, openWriter, readAll } from '../event-log.contract.js';
@@ -26,6 +27,19 @@ async function beginTurn(harness: RedisHarness, record: StreamRecord): Promise<R
 /** The reply of `record`'s stream in its conversation. */
 async function replyOf(conversations: RedisConversationStore, record: StreamRecord) {
   return (await conversations.get(record.conversationId))?.messages.find((message) => message.stream_id === record.streamId);
+}
+
+/** Counts the calls of the append script (one per batch of events) that `client` sends to Redis. */
+function countAppendCalls(client: Redis): { calls: number } {
+  const counted = { calls: 0 };
+  const appendSha = createHash('sha1').update(APPEND).digest('hex');
+  const send = client.sendCommand.bind(client);
+  client.sendCommand = (command, ...rest) => {
+    const [script] = command.args;
+    if ((command.name === 'evalsha' && script === appendSha) || (command.name === 'eval' && script === APPEND)) counted.calls += 1;
+    return send(command, ...rest);
+  };
+  return counted;
 }
 
 const interrupted = (conversationId: string) =>
@@ -51,6 +65,26 @@ describe.skipIf(!redisAvailability().available)('RedisEventLog across instances'
     await writer.append('end', '{}');
     await writer.close();
     expect((await readAll(log, record.streamId)).map((event) => event.event)).toEqual(['start', 'chunk', 'end']);
+  });
+
+  it('writes the events appended while one is on its way in one script call, in order', async () => {
+    const client = harness.client();
+    const appends = countAppendCalls(client);
+    const log = harness.eventLog({}, client);
+    const record = newRecord();
+    const writer = await openWriter(log, record);
+    await writer.append('start', '{}');
+    const before = appends.calls;
+    // Ten chunks without waiting for each, as the stream job appends an agent's burst.
+    const stored = await Promise.all(Array.from({ length: 10 }, (_, index) => writer.append('chunk', chunk(`piece ${index}`, index))));
+    expect(stored.map((event) => event.seq)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    // The first goes at once; the nine appended meanwhile follow together.
+    expect(appends.calls - before).toBe(2);
+    await writer.append('end', '{}');
+    await writer.close();
+    const events = await readAll(harness.eventLog(), record.streamId);
+    expect(events.map((event) => [event.seq, event.event])).toEqual([[1, 'start'], ...stored.map((event) => [event.seq, 'chunk']), [12, 'end']]);
+    expect(events.slice(1, 11).map((event) => JSON.parse(event.data).content)).toEqual(Array.from({ length: 10 }, (_, index) => `piece ${index}`));
   });
 
   it('ends the stream of a dead producer with one error event, for readers now and later', async () => {
@@ -291,6 +325,28 @@ describe.skipIf(!redisAvailability().available || !canStartRedisServer())('Redis
       [2, 'chunk'],
       [3, 'end'],
     ]);
+  });
+
+  it('after a batch that failed, refuses every event but a terminal one, so none lands after the hole', async () => {
+    const client = harness.client();
+    const appends = countAppendCalls(client);
+    const producer = harness.eventLog({ ...FAST, retryAppendsForMs: 0 }, client);
+    const record = newRecord();
+    const writer = await openWriter(producer, record);
+    await writer.append('start', '{}');
+    redis.freeze();
+    const batch = ['a', 'b', 'c'].map((content, index) => Promise.resolve(writer.append('chunk', chunk(content, index))));
+    for (const append of batch) await expect(append).rejects.toBeInstanceOf(StoreUnavailableError);
+    const sent = appends.calls;
+    await expect(Promise.resolve(writer.append('chunk', chunk('after the hole', 3)))).rejects.toBeInstanceOf(StoreUnavailableError);
+    expect(appends.calls).toBe(sent);
+    redis.thaw();
+    // The producer ends its stream, as the stream job does after a failed chunk.
+    await Promise.resolve(writer.append('error', '{"status":"error"}')).catch(() => undefined);
+    await writer.close().catch(() => undefined);
+    const events = await within(readAll(harness.eventLog(FAST), record.streamId), 15_000, 'the reader kept waiting');
+    expect(events.map((event) => event.data)).not.toContain(chunk('after the hole', 3));
+    expect(events.at(-1)?.event).toMatch(/^(end|error)$/);
   });
 
   it('stops retrying an append once its retry signal aborts (the server shuts down)', async () => {
