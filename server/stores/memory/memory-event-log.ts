@@ -48,6 +48,11 @@ interface Finished {
   dropped: boolean;
 }
 
+/** The key of an `(owner, request_id)` claim. */
+function requestKeyOf(owner: string, requestId: string): string {
+  return `${owner}\n${requestId}`;
+}
+
 /**
  * The in-process event log, the default when `REDIS_URL` is unset. The producer hands each event
  * to the readers that have caught up (see {@link Follower}), so following a live stream costs no
@@ -79,8 +84,9 @@ export class MemoryEventLog implements EventLog {
   }
 
   async open(record: StreamRecord): Promise<OpenResult> {
-    const requestKey = `${record.owner}\n${record.requestId}`;
-    const existing = await this.claimed(record.owner, record.requestId);
+    this.dropExpired();
+    const requestKey = requestKeyOf(record.owner, record.requestId);
+    const existing = this.claimedBy(requestKey);
     if (existing !== undefined) return { kind: 'existing', streamId: existing };
     this.admit?.(record);
     if (this.streams.size >= this.maxStreams && !this.dropOldest()) {
@@ -99,7 +105,12 @@ export class MemoryEventLog implements EventLog {
 
   async claimed(owner: string, requestId: string): Promise<string | undefined> {
     this.dropExpired();
-    const streamId = this.requests.get(`${owner}\n${requestId}`);
+    return this.claimedBy(requestKeyOf(owner, requestId));
+  }
+
+  /** The stream a request key opened, while it is kept. */
+  private claimedBy(requestKey: string): string | undefined {
+    const streamId = this.requests.get(requestKey);
     return streamId !== undefined && this.streams.has(streamId) ? streamId : undefined;
   }
 
