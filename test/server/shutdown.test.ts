@@ -5,13 +5,8 @@ import { freePort } from '../../bench/server-process.js';
 import { startApiProcess } from '../support/api-process.js';
 import { redisAvailability, startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { postChat, readAllEvents, replyText, sseEvents, type SseMessage } from '../support/sse.js';
-import { startTestApi } from '../support/test-api.js';
+import { loginAt, startTestApi } from '../support/test-api.js';
 import { waitFor } from '../support/wait-for.js';
-
-async function login(url: string): Promise<string> {
-  const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'test', password: 'test' }) });
-  return (await res.json()).access_token;
-}
 
 /** Reads events until the first chunk, then hands back the rest of the iterator. */
 async function untilFirstChunk(res: Response): Promise<{ seen: SseMessage[]; rest: AsyncIterator<SseMessage> }> {
@@ -30,7 +25,7 @@ async function drain(rest: AsyncIterator<SseMessage>): Promise<SseMessage[]> {
 describe('graceful shutdown (a real child process)', () => {
   it('on SIGTERM: not ready, stops accepting, lets a running reply finish, exits 0', async () => {
     const api = await startApiProcess({ DEMO_TOKEN_DELAY_MS: '40', SHUTDOWN_GRACE_MS: '20000' });
-    const token = await login(api.url);
+    const token = await loginAt(api.url);
     const { seen, rest } = await untilFirstChunk(await postChat(api.url, token, { message: 'finish me' }));
     api.child.kill('SIGTERM');
     // The signal may reach the process after a request already in flight: poll until it drains.
@@ -48,7 +43,7 @@ describe('graceful shutdown (a real child process)', () => {
 
   it('past SHUTDOWN_GRACE_MS ends the remaining replies with an error event telling the user to send again', async () => {
     const api = await startApiProcess({ DEMO_TOKEN_DELAY_MS: '200', SHUTDOWN_GRACE_MS: '300' });
-    const token = await login(api.url);
+    const token = await loginAt(api.url);
     const { seen, rest } = await untilFirstChunk(await postChat(api.url, token, { message: 'too slow' }));
     api.child.kill('SIGTERM');
     const events = [...seen, ...(await drain(rest))];
@@ -102,7 +97,7 @@ withRedis('graceful shutdown with Redis: nothing lost', () => {
     const a = await startApiProcess({ REDIS_URL: store.url, DEMO_TOKEN_DELAY_MS: '200', SHUTDOWN_GRACE_MS: '300' });
     const b = await startTestApi({ REDIS_URL: store.url });
     try {
-      const token = await login(a.url);
+      const token = await loginAt(a.url);
       const { seen, rest } = await untilFirstChunk(await postChat(a.url, token, { message: 'moving house' }));
       a.child.kill('SIGTERM');
       const fromA = [...seen, ...(await drain(rest))];

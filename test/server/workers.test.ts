@@ -4,6 +4,7 @@ import { startApiProcess, type ApiProcess } from '../support/api-process.js';
 import { metric } from '../support/prometheus-text.js';
 import { redisAvailability, startTestRedis, type TestRedis } from '../support/redis-server.js';
 import { postChat, readAllEvents, readThenDrop, replyText } from '../support/sse.js';
+import { loginAt } from '../support/test-api.js';
 import { waitFor } from '../support/wait-for.js';
 
 const withRedis = redisAvailability().available ? describe : describe.skip;
@@ -22,10 +23,6 @@ function getOnNewConnection(url: string, path: string): Promise<{ status: number
   });
 }
 
-async function login(url: string): Promise<string> {
-  const res = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'test', password: 'test' }) });
-  return ((await res.json()) as { access_token: string }).access_token;
-}
 
 /** The pids of the processes that logged a line containing `text`. */
 function pidsLogging(output: string, text: string): Set<number> {
@@ -57,7 +54,7 @@ withRedis('WORKERS=2: two API processes on one port', () => {
     const workers = pidsLogging(api.output(), 'listening');
     expect(workers.size).toBe(2);
 
-    const token = await login(api.url);
+    const token = await loginAt(api.url);
     const controller = new AbortController();
     const first = await readThenDrop(await postChat(api.url, token, { message: 'hello' }, {}, controller.signal), 3, controller);
     const texts = new Set<string>();
@@ -75,7 +72,7 @@ withRedis('WORKERS=2: two API processes on one port', () => {
   });
 
   it('answers /metrics on either worker with the counts of both', async () => {
-    const token = await login(api.url);
+    const token = await loginAt(api.url);
     const started = async () => {
       const scraped = await getOnNewConnection(api.url, '/metrics');
       expect(scraped.status).toBe(200);

@@ -40,6 +40,17 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
+/** Signs in with a demo account at the API at `url` (one the test started, in-process or not); its access token. */
+export async function loginAt(url: string, username = 'test', password = 'test'): Promise<string> {
+  const res = await fetch(`${url}/auth/login`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
 /**
  * Starts the real app on port 0 with `env` as its environment (plus quiet logging), the way
  * `server/main.ts` does, so tests speak real HTTP to it.
@@ -51,15 +62,7 @@ export async function startTestApi(env: Record<string, string> = {}, overrides: 
     url,
     server,
     services,
-    async login(username = 'test', password = 'test') {
-      const res = await fetch(`${url}/auth/login`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ username, password }),
-      });
-      if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-      return ((await res.json()) as { access_token: string }).access_token;
-    },
+    login: (username, password) => loginAt(url, username, password),
     async guest(headers = {}) {
       const res = await fetch(`${url}/auth/guest`, { method: 'POST', headers: { Origin: 'http://localhost:5173', ...headers } });
       if (res.status !== 200) throw new Error(`no guest token: ${res.status} ${await res.text()}`);
